@@ -1,0 +1,278 @@
+"""``[tool.nox-release]``: one frozen, validated configuration object (pure core).
+
+:func:`config_from_pyproject` takes the *parsed* ``pyproject.toml`` (a plain dict) and returns a
+:class:`Config`; reading the file is the caller's business (see :func:`nox_release.load_config`).
+Every key is declared once in :data:`KEYS` with its type, default and one line of docs; the
+README's configuration table is checked against it by the tests.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._errors import ConfigError
+from ._tags import TagFormat
+
+__all__ = ["BUMP_EFFECTS", "KEYS", "Config", "Key", "VersionFile", "config_from_pyproject"]
+
+#: What a commit type can do to the version.
+BUMP_EFFECTS = ("major", "minor", "patch", "none")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One configuration key: its TOML name, kind, default and documentation."""
+
+    name: str
+    kind: str  # "str", "bool", "list[str]", "version-files", "commit-types", "choice", "str?"
+    default: Any
+    doc: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def attr(self) -> str:
+        return self.name.replace("-", "_")
+
+
+KEYS: tuple[Key, ...] = (
+    Key(
+        "tag-format",
+        "str",
+        "v{version}",
+        "Tag name; `{version}` is the PEP 440 form, `{semver}` the SemVer form.",
+    ),
+    Key(
+        "version-files",
+        "version-files",
+        (),
+        "Files besides `pyproject.toml` that hold the version: a path (`.py` files: "
+        '`__version__`) or `{path = "...", pattern = "...{version}..."}`.',
+    ),
+    Key(
+        "commit-message",
+        "str",
+        "chore(release): {tag}",
+        "Release commit message; `{tag}`, `{version}`, `{semver}`, `{previous}` are filled in.",
+    ),
+    Key("tag-message", "str", "Release {tag}", "Annotated tag message; same placeholders."),
+    Key("sign-tags", "bool", False, "Create signed tags (`git tag -s`) instead of annotated ones."),
+    Key(
+        "remote",
+        "str",
+        "origin",
+        "Remote checked for existing tags before a bump and pushed to by `release --push`.",
+    ),
+    Key("changelog", "bool", True, "Bumps regenerate the changelog inside the release commit."),
+    Key("changelog-file", "str", "CHANGELOG.md", "The changelog file, relative to the project."),
+    Key(
+        "changelog-fold-prereleases",
+        "bool",
+        True,
+        "Fold pre-release sections into the final release's section.",
+    ),
+    Key(
+        "commit-types",
+        "commit-types",
+        {},
+        "Conventional Commit type -> `major`, `minor`, `patch` or `none`; extends the default map.",
+    ),
+    Key(
+        "major-on-zero",
+        "bool",
+        False,
+        "Before 1.0.0, a breaking change bumps major (default: minor, as SemVer's rule 4).",
+    ),
+    Key("dist-dir", "str", "dist", "Where `build` puts artifacts and `sbom` its documents."),
+    Key(
+        "builder",
+        "choice",
+        "auto",
+        "`uv` (`uv build`), `build` (`python -m build`) or `auto`.",
+        ("auto", "uv", "build"),
+    ),
+    Key(
+        "sbom-embed",
+        "bool",
+        False,
+        "Embed the CycloneDX SBOM in the wheel under `.dist-info/sboms/` (PEP 770).",
+    ),
+    Key(
+        "sbom-lock",
+        "str?",
+        None,
+        "Describe a locked set instead of the wheel's resolution: `uv.lock` or a requirements file.",
+    ),
+    Key(
+        "repository",
+        "str",
+        "pypi",
+        "Where `publish` uploads: `pypi`, `testpypi`, a `~/.pypirc` name or an upload URL.",
+    ),
+    Key("publish", "bool", False, "`release` publishes without `--publish`."),
+    Key(
+        "release-branch-format",
+        "str",
+        "{major}.{minor}",
+        "Maintenance branch name (`{major}`, `{minor}`); `v{major}.{minor}.x` also works.",
+    ),
+    Key(
+        "next-cycle",
+        "choice",
+        "alpha",
+        "After `release-branch`, `main` moves to `X.(Y+1).0a1` (`alpha`), `.dev0` (`dev`) or "
+        "stays (`none`).",
+        ("alpha", "dev", "none"),
+    ),
+    Key(
+        "packages",
+        "list[str]",
+        (),
+        "Folders, each with a `pyproject.toml`, released in lockstep with one version and tag.",
+    ),
+)
+_BY_NAME = {k.name: k for k in KEYS}
+
+
+@dataclass(frozen=True)
+class VersionFile:
+    """A file that holds the version: Python ``__version__`` (no pattern) or a pattern."""
+
+    path: str
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated ``[tool.nox-release]`` table; attribute names are the keys in snake_case."""
+
+    tag_format: str = "v{version}"
+    version_files: tuple[VersionFile, ...] = ()
+    commit_message: str = "chore(release): {tag}"
+    tag_message: str = "Release {tag}"
+    sign_tags: bool = False
+    remote: str = "origin"
+    changelog: bool = True
+    changelog_file: str = "CHANGELOG.md"
+    changelog_fold_prereleases: bool = True
+    commit_types: Mapping[str, str] = field(default_factory=dict)
+    major_on_zero: bool = False
+    dist_dir: str = "dist"
+    builder: str = "auto"
+    sbom_embed: bool = False
+    sbom_lock: str | None = None
+    repository: str = "pypi"
+    publish: bool = False
+    release_branch_format: str = "{major}.{minor}"
+    next_cycle: str = "alpha"
+    packages: tuple[str, ...] = ()
+
+    @property
+    def tags(self) -> TagFormat:
+        """The :class:`TagFormat` of :attr:`tag_format`."""
+        return TagFormat(self.tag_format)
+
+
+def _where(source: str) -> str:
+    return f"[tool.nox-release] in {source}"
+
+
+def _check(key: Key, value: Any, source: str) -> Any:
+    where = _where(source)
+    if key.kind in ("str", "str?"):
+        if key.kind == "str?" and value is None:
+            return None
+        if not isinstance(value, str):
+            raise ConfigError(f"'{key.name}' in {where} must be a string, not {value!r}.")
+        return value
+    if key.kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"'{key.name}' in {where} must be true or false, not {value!r}.")
+        return value
+    if key.kind == "choice":
+        if value not in key.choices:
+            raise ConfigError(
+                f"'{key.name}' in {where} is {value!r}; valid choices: {', '.join(key.choices)}."
+            )
+        return value
+    if key.kind == "list[str]":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"'{key.name}' in {where} must be a list of strings, not {value!r}.")
+        return tuple(value)
+    if key.kind == "version-files":
+        return _version_files(value, where)
+    if key.kind == "commit-types":
+        if not isinstance(value, Mapping):
+            raise ConfigError(
+                f"'{key.name}' in {where} must be a table such as {{ feat = \"minor\" }}."
+            )
+        out: dict[str, str] = {}
+        for ctype, effect in value.items():
+            if effect not in BUMP_EFFECTS:
+                raise ConfigError(
+                    f"commit type '{ctype}' in '{key.name}' of {where} maps to {effect!r}; "
+                    f"valid effects: {', '.join(BUMP_EFFECTS)}."
+                )
+            out[str(ctype)] = str(effect)
+        return out
+    raise AssertionError(key.kind)  # pragma: no cover
+
+
+def _version_files(value: Any, where: str) -> tuple[VersionFile, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"'version-files' in {where} must be a list, not {value!r}.")
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(VersionFile(item))
+            continue
+        if isinstance(item, Mapping):
+            extra = set(item) - {"path", "pattern"}
+            path, pattern = item.get("path"), item.get("pattern")
+            if extra or not isinstance(path, str) or not isinstance(pattern, (str, type(None))):
+                raise ConfigError(
+                    f"entry {dict(item)!r} of 'version-files' in {where} must be a path or "
+                    '{ path = "README.md", pattern = "pkg=={version}" }.'
+                )
+            if pattern is not None and pattern.count("{version}") + pattern.count("{semver}") != 1:
+                raise ConfigError(
+                    f"pattern '{pattern}' for '{path}' in 'version-files' of {where} must hold "
+                    "exactly one {version} or {semver}."
+                )
+            out.append(VersionFile(path, pattern))
+            continue
+        raise ConfigError(f"entry {item!r} of 'version-files' in {where} is not a path or table.")
+    return tuple(out)
+
+
+def config_from_pyproject(data: Mapping[str, Any], source: str = "pyproject.toml") -> Config:
+    """Validate ``data["tool"]["nox-release"]`` (absent: all defaults) into a :class:`Config`.
+
+    Raises :class:`ConfigError` naming the key, the value and the valid choices.
+    """
+    table = data.get("tool", {}).get("nox-release", {})
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"[tool.nox-release] in {source} must be a table.")
+    values: dict[str, Any] = {}
+    for name, value in table.items():
+        key = _BY_NAME.get(name)
+        if key is None:
+            close = difflib.get_close_matches(name.replace("_", "-"), list(_BY_NAME), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ConfigError(
+                f"unknown key '{name}' in {_where(source)}; valid keys: "
+                f"{', '.join(_BY_NAME)}.{hint}"
+            )
+        values[key.attr] = _check(key, value, source)
+    config = Config(**values)
+    config.tags  # noqa: B018 - validates tag-format now, with its own message
+    for name in ("release_branch_format",):
+        fmt = getattr(config, name)
+        if "{major}" not in fmt or "{minor}" not in fmt:
+            raise ConfigError(
+                f"'release-branch-format' in {_where(source)} is '{fmt}'; it must hold "
+                "{major} and {minor}, for example '{major}.{minor}' or 'v{major}.{minor}.x'."
+            )
+    return config

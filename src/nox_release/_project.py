@@ -1,0 +1,171 @@
+"""A project on disk: its ``pyproject.toml``, configuration, version sources and git repository."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ._config import Config, config_from_pyproject
+from ._errors import ConfigError, VersionError, VersionSourceError
+from ._git import Git
+from ._plan import read_text
+from ._sources import PatternVersion, PyprojectVersion, PythonVersion, VersionSource
+from ._version import Version
+
+__all__ = ["Project", "load_config"]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"no pyproject.toml in {path.parent}: run nox-release from the project's root."
+        ) from None
+    try:
+        return tomlkit.parse(text).unwrap()
+    except TOMLKitError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
+
+
+def load_config(root: Path | str = ".") -> Config:
+    """Read and validate ``[tool.nox-release]`` from ``root/pyproject.toml``."""
+    path = Path(root) / "pyproject.toml"
+    return config_from_pyproject(_read_toml(path), source=str(path))
+
+
+@dataclass(frozen=True)
+class SourceValue:
+    """What one source holds now."""
+
+    source: VersionSource
+    raw: str
+
+
+class Project:
+    """One Python project (the folder holding ``pyproject.toml``) inside a git repository.
+
+    With ``[tool.nox-release] packages``, the project is the repository's root and
+    :attr:`packages` are the folders released with it in lockstep.
+    """
+
+    def __init__(self, root: Path | str = ".", *, config: Config | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.pyproject_path = self.root / "pyproject.toml"
+        self.data: Mapping[str, Any] = _read_toml(self.pyproject_path)
+        self.config = config or config_from_pyproject(self.data, source=str(self.pyproject_path))
+        self.git = Git(self.root)
+
+    @cached_property
+    def name(self) -> str:
+        """The project's distribution name from ``[project] name``."""
+        name = self.data.get("project", {}).get("name")
+        if not isinstance(name, str):
+            raise ConfigError(f"{self.pyproject_path} has no [project] name.")
+        return name
+
+    @cached_property
+    def packages(self) -> tuple[Project, ...]:
+        """The lockstep packages (``packages`` key), each a :class:`Project`; else empty."""
+        out = []
+        for folder in self.config.packages:
+            path = self.root / folder
+            if not (path / "pyproject.toml").is_file():
+                raise ConfigError(
+                    f"package '{folder}' in [tool.nox-release] packages of {self.pyproject_path} "
+                    f"has no pyproject.toml at {path}."
+                )
+            out.append(Project(path, config=self.config))
+        return tuple(out)
+
+    def sources(self) -> list[VersionSource]:
+        """Every place this project (and its lockstep packages) keeps the version."""
+        out: list[VersionSource] = []
+        project = self.data.get("project", {})
+        if "version" in project:
+            out.append(PyprojectVersion(self.pyproject_path))
+        elif "version" in project.get("dynamic", []):
+            hatch_path = self.data.get("tool", {}).get("hatch", {}).get("version", {}).get("path")
+            if isinstance(hatch_path, str):
+                out.append(PythonVersion(self.root / hatch_path))
+            elif not self.config.version_files:
+                raise VersionSourceError(
+                    f"{self.pyproject_path} declares a dynamic version but names no file that "
+                    "holds it: set [tool.hatch.version] path, or list the file in "
+                    "[tool.nox-release] version-files."
+                )
+        for vf in self.config.version_files:
+            path = self.root / vf.path
+            if vf.pattern is not None:
+                out.append(PatternVersion(path, vf.pattern))
+            elif path.suffix == ".py":
+                out.append(PythonVersion(path))
+            elif path.name == "pyproject.toml":
+                out.append(PyprojectVersion(path))
+            else:
+                raise ConfigError(
+                    f"version-files entry '{vf.path}' in {self.pyproject_path} is not a .py file: "
+                    'give it a pattern, e.g. { path = "%s", pattern = "==={version}" }.' % vf.path
+                )
+        for package in self.packages:
+            out.extend(s for s in package.sources() if s not in out)
+        if not out and not self.packages:
+            raise VersionSourceError(
+                f"{self.pyproject_path} has no [project] version and no version-files: "
+                "nox-release does not know where the version is."
+            )
+        return out
+
+    def read_sources(self) -> list[SourceValue]:
+        values = []
+        for source in self.sources():
+            try:
+                text = read_text(source.path)
+            except FileNotFoundError:
+                raise VersionSourceError(
+                    f"{source.path} (a version source) does not exist: create it or remove it "
+                    "from version-files."
+                ) from None
+            values.append(SourceValue(source, source.read(text)))
+        return values
+
+    def version(self) -> Version:
+        """The current version, after checking that every source holds the same one."""
+        values = self.read_sources()
+        parsed: dict[str, Version | None] = {}
+        for value in values:
+            try:
+                parsed[value.raw] = Version.parse(value.raw)
+            except VersionError:
+                parsed[value.raw] = None
+        distinct = {v for v in parsed.values()}
+        if len(distinct) > 1 or None in distinct:
+            listing = "; ".join(
+                f"{self._rel(v.source.path)} ({v.source.label}) = {v.raw!r}" for v in values
+            )
+            if len(distinct) > 1:
+                raise VersionSourceError(
+                    f"the version sources disagree: {listing}. Make them equal, then run again."
+                )
+            bad = next(v for v in values if parsed[v.raw] is None)
+            try:
+                Version.parse(bad.raw)
+            except VersionError as exc:
+                raise VersionError(
+                    f"{self._rel(bad.source.path)} ({bad.source.label}): {exc}"
+                ) from None
+        version = next(iter(distinct))
+        assert version is not None
+        return version
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)

@@ -1,0 +1,105 @@
+"""How steps run external tools: anything with nox's ``session.run`` call shape.
+
+A step takes a ``runner``: ``runner(*args, env=None, silent=True)`` runs a command and returns its
+output (nox's ``session.run`` satisfies this). :class:`SubprocessRunner` is the default, used in
+tests and in the sessions (so that failures become one-sentence :class:`CommandError`s and
+secrets can be redacted before anything is printed).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from ._errors import CommandError
+
+__all__ = ["Runner", "SubprocessRunner", "tool"]
+
+
+class Runner(Protocol):
+    def __call__(
+        self,
+        *args: str | os.PathLike[str],
+        env: Mapping[str, str] | None = None,
+        silent: bool = True,
+    ) -> Any: ...
+
+
+class SubprocessRunner:
+    """Run commands with :mod:`subprocess`; output is returned, failures raise CommandError.
+
+    ``log`` receives each command line (``session.log`` under nox); ``redact`` lists strings
+    (tokens, passwords) replaced by ``***`` in everything logged or raised; ``cwd`` is the
+    working directory.
+    """
+
+    def __init__(
+        self,
+        *,
+        log: Callable[[str], None] | None = None,
+        redact: Iterable[str] = (),
+        cwd: Path | str | None = None,
+    ) -> None:
+        self.log = log
+        self.redact = [s for s in redact if s]
+        self.cwd = cwd
+
+    def scrub(self, text: str) -> str:
+        for secret in self.redact:
+            text = text.replace(secret, "***")
+        return text
+
+    def __call__(
+        self,
+        *args: str | os.PathLike[str],
+        env: Mapping[str, str] | None = None,
+        silent: bool = True,
+    ) -> str:
+        argv = [os.fspath(a) for a in args]
+        if self.log is not None:
+            self.log(self.scrub(shlex.join(argv)))
+        full_env = dict(os.environ)
+        if env:
+            full_env.update(env)
+        try:
+            proc = subprocess.run(
+                argv,
+                cwd=self.cwd,
+                env=full_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise CommandError(f"{argv[0]} is not installed or not on PATH.") from None
+        output = self.scrub(proc.stdout)
+        if not silent and output and self.log is not None:
+            self.log(output.rstrip())
+        if proc.returncode != 0:
+            tail = "\n".join(output.strip().splitlines()[-15:])
+            raise CommandError(
+                f"'{self.scrub(shlex.join(argv))}' failed with exit code {proc.returncode}:\n{tail}",
+                returncode=proc.returncode,
+                output=output,
+            )
+        return output
+
+
+def tool(name: str) -> str:
+    """The path of a console script installed with nox-release (next to its interpreter)."""
+    here = Path(sys.executable).parent / name
+    if here.exists():
+        return str(here)
+    found = shutil.which(name)
+    if found is None:
+        raise CommandError(
+            f"{name} is not installed: it comes with nox-release ('pip install nox-release')."
+        )
+    return found

@@ -1,0 +1,194 @@
+"""The nox sessions: parse posargs, call a step, report. No release logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ._errors import ReleaseError
+
+__all__ = ["SESSIONS", "register"]
+
+Session = Any  # nox.Session, imported lazily
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    name: str
+    func: Callable[[Session, Path], None]
+    doc: str
+
+
+SESSIONS: list[SessionSpec] = []
+
+
+def _session(name: str, doc: str) -> Callable[[Callable[[Session, Path], None]], Any]:
+    def deco(func: Callable[[Session, Path], None]) -> Callable[[Session, Path], None]:
+        SESSIONS.append(SessionSpec(name, func, doc))
+        return func
+
+    return deco
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so the session can fail with one sentence."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ReleaseError(f"{self.prog}: {message} (usage: {self.format_usage().strip()})")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        raise _HelpShown(message or "")
+
+
+class _HelpShown(Exception):
+    pass
+
+
+def _parser(name: str, doc: str) -> _Parser:
+    return _Parser(prog=f"nox -s {name} --", description=doc, add_help=True)
+
+
+def _parse(session: Session, parser: _Parser) -> argparse.Namespace:
+    try:
+        return parser.parse_args(list(session.posargs))
+    except _HelpShown:
+        session.log(parser.format_help())
+        session.skip("help shown")
+        raise  # session.skip raises; this line is never reached
+
+
+def _pre_kinds() -> list[str]:
+    return ["alpha", "beta", "rc", "dev", "a", "b"]
+
+
+def _bump_session(part: str) -> Callable[[Session, Path], None]:
+    def run(session: Session, root: Path) -> None:
+        from ._bump import bump
+
+        parser = _parser(f"release-bump-{part}", f"Bump the {part} version.")
+        parser.add_argument("--pre", choices=_pre_kinds(), help="start a pre-release of this kind")
+        parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+        args = _parse(session, parser)
+        bump(root, part, pre=args.pre, dry_run=args.dry_run, log=session.log)
+
+    return run
+
+
+for _part, _example in (
+    ("patch", "1.4.2 -> 1.4.3"),
+    ("minor", "1.4.2 -> 1.5.0"),
+    ("major", "1.4.2 -> 2.0.0"),
+):
+    _session(
+        f"release-bump-{_part}",
+        f"Release the next {_part} version ({_example}): files, changelog, commit, tag. "
+        "Options: --pre alpha|beta|rc|dev, --dry-run.",
+    )(_bump_session(_part))
+
+
+@_session(
+    "release-bump-pre",
+    "Advance the pre-release (1.3.0a1 -> 1.3.0a2), or move on with "
+    "'-- beta' / '-- rc'. Option: --dry-run.",
+)
+def _bump_pre(session: Session, root: Path) -> None:
+    from ._bump import bump
+
+    parser = _parser("release-bump-pre", "Advance or move on the pre-release.")
+    parser.add_argument("kind", nargs="?", choices=_pre_kinds(), help="the kind to move to")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    args = _parse(session, parser)
+    bump(root, "pre", pre=args.kind, dry_run=args.dry_run, log=session.log)
+
+
+@_session(
+    "release-bump-final",
+    "Release the final version of a pre-release (1.3.0rc2 -> 1.3.0). Option: --dry-run.",
+)
+def _bump_final(session: Session, root: Path) -> None:
+    from ._bump import bump
+
+    parser = _parser("release-bump-final", "Finalise the pre-release.")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    args = _parse(session, parser)
+    bump(root, "final", dry_run=args.dry_run, log=session.log)
+
+
+@_session(
+    "release-bump-post",
+    "Release a post-release of a final version (1.3.0 -> 1.3.0.post1). Option: --dry-run.",
+)
+def _bump_post(session: Session, root: Path) -> None:
+    from ._bump import bump
+
+    parser = _parser("release-bump-post", "Release a post-release.")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    args = _parse(session, parser)
+    bump(root, "post", dry_run=args.dry_run, log=session.log)
+
+
+@_session(
+    "release-check",
+    "Check that every version source agrees and equals the release tag on HEAD, if any.",
+)
+def _check(session: Session, root: Path) -> None:
+    from ._bump import check_versions
+
+    _parse(session, _parser("release-check", "Check the version sources."))
+    version, tag = check_versions(root)
+    session.log(
+        f"version {version.pep440}"
+        + (f" matches tag {tag}" if tag else " (no release tag on HEAD)")
+    )
+
+
+def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
+    def session_func(session: Session) -> None:
+        try:
+            spec.func(session, root if root is not None else Path.cwd())
+        except ReleaseError as exc:
+            session.error(str(exc))
+
+    session_func.__doc__ = spec.doc
+    session_func.__name__ = spec.name.replace("-", "_")
+    session_func.__qualname__ = session_func.__name__
+    return session_func
+
+
+def register(
+    *,
+    prefix: str = "",
+    exclude: Iterable[str] = (),
+    only: Iterable[str] | None = None,
+    root: Path | str | None = None,
+) -> list[str]:
+    """Register nox-release's sessions with nox; call it from ``noxfile.py``.
+
+    ``prefix`` is put before every session name; ``exclude`` leaves the named sessions out (names
+    without the prefix); ``only`` keeps just those; ``root`` is the project folder (default: the
+    folder nox runs in, the noxfile's). Sessions use ``venv_backend="none"`` and are not default
+    sessions, so a plain ``nox`` never releases anything. Returns the registered names.
+    """
+    import nox
+
+    known = {spec.name for spec in SESSIONS}
+    wanted = set(only) if only is not None else set(known)
+    skipped = set(exclude)
+    unknown = (wanted | skipped) - known
+    if unknown:
+        raise ReleaseError(
+            f"nox_release.register(): unknown session(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(sorted(known))}."
+        )
+    names = []
+    root_path = Path(root).resolve() if root is not None else None
+    for spec in SESSIONS:
+        if spec.name not in wanted or spec.name in skipped:
+            continue
+        name = prefix + spec.name
+        nox.session(name=name, venv_backend="none", default=False)(_wrap(spec, root_path))
+        names.append(name)
+    return names

@@ -1,0 +1,176 @@
+"""Version sources: the places a project writes its version, read and rewritten in place.
+
+Each source works on a file's *text* (decoded UTF-8, newlines untouched) so that several sources
+in one file compose, and the caller decides when bytes reach the disk:
+
+* :class:`PyprojectVersion` -- ``[project] version`` in ``pyproject.toml``, edited with tomlkit;
+  the file stays byte-for-byte the same but for the version string (quote style kept).
+* :class:`PythonVersion` -- ``__version__ = "..."`` in a Python file (either quote, optional
+  annotation), for hatchling's ``[tool.hatch.version] path`` and listed ``.py`` files.
+* :class:`PatternVersion` -- any text with a ``{version}`` (PEP 440) or ``{semver}`` placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ._errors import VersionSourceError
+from ._version import Version
+
+__all__ = ["PatternVersion", "PyprojectVersion", "PythonVersion", "VersionSource"]
+
+# A version-shaped run of characters: what a placeholder can stand for in free text.
+_VERSIONISH = r"[0-9][0-9A-Za-z.+!-]*?"
+
+
+class VersionSource(Protocol):
+    """Reads and rewrites the version in one file's text."""
+
+    @property
+    def path(self) -> Path:
+        """The file."""
+
+    @property
+    def label(self) -> str:
+        """How the source is named in messages (path and what in it)."""
+
+    def read(self, text: str) -> str:
+        """The version string this source holds in ``text`` (raises VersionSourceError)."""
+
+    def write(self, text: str, version: Version) -> str:
+        """``text`` with this source's version replaced by ``version``."""
+
+
+@dataclass(frozen=True)
+class PyprojectVersion:
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name} [project] version"
+
+    def _item(self, text: str) -> tuple[object, object]:
+        import tomlkit
+        from tomlkit.exceptions import TOMLKitError
+
+        try:
+            doc = tomlkit.parse(text)
+        except TOMLKitError as exc:
+            raise VersionSourceError(f"{self.path} is not valid TOML: {exc}.") from None
+        project = doc.get("project")
+        if project is None or "version" not in project:
+            raise VersionSourceError(f"{self.path} has no [project] version.")
+        return doc, project
+
+    def read(self, text: str) -> str:
+        _, project = self._item(text)
+        value = project["version"]  # type: ignore[index]
+        if not isinstance(value, str):
+            raise VersionSourceError(f"[project] version in {self.path} must be a string.")
+        return str(value)
+
+    def write(self, text: str, version: Version) -> str:
+        import tomlkit
+        from tomlkit.items import String, StringType
+
+        doc, project = self._item(text)
+        old = project["version"]  # type: ignore[index]
+        literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
+        project["version"] = tomlkit.string(version.pep440, literal=literal)  # type: ignore[index]
+        return tomlkit.dumps(doc)  # type: ignore[arg-type]
+
+
+_PY_VERSION = re.compile(
+    r"^(?P<head>[ \t]*__version__[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*)"
+    r"(?P<q>['\"])(?P<v>[^'\"\n]*)(?P=q)",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class PythonVersion:
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name} __version__"
+
+    def _match(self, text: str) -> re.Match[str]:
+        matches = list(_PY_VERSION.finditer(text))
+        if len(matches) != 1:
+            found = "no" if not matches else f"{len(matches)}"
+            raise VersionSourceError(
+                f"{self.path} has {found} '__version__ = \"...\"' lines; nox-release needs exactly "
+                "one (or list the file with a pattern in version-files)."
+            )
+        return matches[0]
+
+    def read(self, text: str) -> str:
+        return self._match(text).group("v")
+
+    def write(self, text: str, version: Version) -> str:
+        m = self._match(text)
+        return text[: m.start("v")] + version.pep440 + text[m.end("v") :]
+
+
+@dataclass(frozen=True)
+class PatternVersion:
+    path: Path
+    pattern: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name} pattern '{self.pattern}'"
+
+    @property
+    def _semver(self) -> bool:
+        return "{semver}" in self.pattern
+
+    def _regex(self) -> re.Pattern[str]:
+        placeholder = "{semver}" if self._semver else "{version}"
+        head, _, tail = self.pattern.partition(placeholder)
+        # The version ends where the literal text after it starts (or at a non-version char).
+        end = re.escape(tail) if tail else r"(?![0-9A-Za-z.+!-])"
+        return re.compile(re.escape(head) + f"(?P<v>{_VERSIONISH})" + f"(?={end})")
+
+    def _matches(self, text: str) -> list[re.Match[str]]:
+        matches = list(self._regex().finditer(text))
+        if not matches:
+            raise VersionSourceError(
+                f"{self.path} has no text matching the pattern '{self.pattern}': fix the pattern "
+                "in version-files or put the version back in the file."
+            )
+        return matches
+
+    def read(self, text: str) -> str:
+        found = {m.group("v") for m in self._matches(text)}
+        if len(found) > 1:
+            raise VersionSourceError(
+                f"{self.path} holds different versions for pattern '{self.pattern}': "
+                f"{', '.join(sorted(found))}."
+            )
+        raw = found.pop()
+        if self._semver:
+            # Report the PEP 440 form so that sources compare as equals.
+            return Version.parse(raw).pep440 if _parses(raw) else raw
+        return raw
+
+    def write(self, text: str, version: Version) -> str:
+        new = version.semver if self._semver else version.pep440
+        out, last = [], 0
+        for m in self._matches(text):
+            out += [text[last : m.start("v")], new]
+            last = m.end("v")
+        out.append(text[last:])
+        return "".join(out)
+
+
+def _parses(raw: str) -> bool:
+    try:
+        Version.parse(raw)
+    except Exception:
+        return False
+    return True

@@ -1,0 +1,133 @@
+"""Never lose a user's work: a failure at any step leaves files, index and refs as they were."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, make_repo
+from nox_release import ReleaseError, bump
+
+EXTRA = (
+    '[tool.nox-release]\nversion-files = ["src/sample/__init__.py",'
+    ' { path = "README.md", pattern = "sample=={version}" }]\n'
+)
+FILES = {
+    "src/sample/__init__.py": '__version__ = "1.2.3"\n',
+    "README.md": "pip install sample==1.2.3\n",
+}
+STEPS = [
+    "write pyproject.toml",
+    "write src/sample/__init__.py",
+    "write README.md",
+    "stage",
+    "commit",
+    "tag",
+]
+
+
+@pytest.fixture
+def multi(tmp_path: Path) -> Repo:
+    repo = make_repo(tmp_path / "p", extra=EXTRA, files=FILES)
+    repo.write("untracked.txt", "keep me")
+    return repo
+
+
+class Injected(Exception):
+    pass
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_failure_at_each_step_rolls_back(multi: Repo, step: str) -> None:
+    before = multi.snapshot()
+    seen: list[str] = []
+
+    def fail_at(name: str) -> None:
+        seen.append(name)
+        if name == step:
+            raise Injected(name)
+
+    with pytest.raises(Injected):
+        bump(multi.path, "minor", before_step=fail_at)
+    assert seen[-1] == step
+    assert multi.snapshot() == before
+
+
+def test_the_steps_seen_are_all_the_steps(multi: Repo) -> None:
+    seen: list[str] = []
+    bump(multi.path, "patch", before_step=seen.append)
+    assert seen == STEPS
+
+
+def test_failure_after_the_tag_step_undoes_tag_and_commit(multi: Repo) -> None:
+    """A KeyboardInterrupt after the tag exists (the last moment) still undoes everything."""
+    before = multi.snapshot()
+    calls: list[str] = []
+
+    def interrupt_after_tag(name: str) -> None:
+        calls.append(name)
+
+    # Run a real bump, then make the tag step itself fail through git: a tag that appears
+    # between the checks and the write (created by a post-commit hook) cannot be overwritten.
+    hook = multi.path / ".git" / "hooks" / "post-commit"
+    hook.write_text("#!/bin/sh\ngit tag -a -m sneaky v1.3.0\n")
+    hook.chmod(0o755)
+    with pytest.raises(ReleaseError, match="already exists"):
+        bump(multi.path, "minor", before_step=interrupt_after_tag)
+    # The tag made by the hook is not ours: it stays (tags are never deleted by nox-release) ...
+    assert "v1.3.0" in multi.tags()
+    multi.git("tag", "-d", "v1.3.0")
+    # ... and everything else is exactly as before.
+    assert multi.snapshot() == before
+
+
+def test_real_pre_commit_hook_rejecting_the_commit(multi: Repo) -> None:
+    hook = multi.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'lint failed: trailing whitespace' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before = multi.snapshot()
+    with pytest.raises(ReleaseError, match="lint failed: trailing whitespace"):
+        bump(multi.path, "major")
+    assert multi.snapshot() == before
+
+
+def test_commit_msg_hook_rejecting_the_message(multi: Repo) -> None:
+    hook = multi.path / ".git" / "hooks" / "commit-msg"
+    hook.write_text("#!/bin/sh\ngrep -q '^release' \"$1\" || { echo 'bad message' >&2; exit 1; }\n")
+    hook.chmod(0o755)
+    before = multi.snapshot()
+    with pytest.raises(ReleaseError, match="bad message"):
+        bump(multi.path, "patch")
+    assert multi.snapshot() == before
+
+
+def test_disk_full_while_writing_rolls_back(multi: Repo) -> None:
+    before = multi.snapshot()
+
+    def disk_full(name: str) -> None:
+        if name == "write README.md":
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        bump(multi.path, "patch", before_step=disk_full)
+    assert multi.snapshot() == before
+
+
+def test_a_rollback_that_cannot_finish_says_so(multi: Repo) -> None:
+    """If something outside nox-release blocks the restore, the error names what is left."""
+
+    def sabotage(name: str) -> None:
+        if name == "write README.md":
+            readme = multi.path / "README.md"
+            readme.unlink()
+            readme.mkdir()
+            (readme / "x").write_text("x")
+
+    with pytest.raises(
+        ReleaseError, match=r"rollback could not finish: could not restore .*README.md"
+    ):
+        bump(multi.path, "patch", before_step=sabotage)
+    # Everything else is back: no commit, no tag, the other files restored.
+    assert multi.tags() == []
+    assert multi.read("src/sample/__init__.py") == FILES["src/sample/__init__.py"]

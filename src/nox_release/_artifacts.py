@@ -136,12 +136,12 @@ def check_dist(
     fmt = project.config.tags
     tagged = [(t, fmt.parse(t)) for t in project.git.tags_at("HEAD")]
     release_tags = [(t, v) for t, v in tagged if v is not None]
-    for tag, tag_version in release_tags:
+    for tag_name, tag_version in release_tags:
         for a in artifacts:
             if tag_version != Version.parse(a.version):
                 raise ArtifactError(
                     f"{a.path.name} has version {a.version}, but HEAD carries the release tag "
-                    f"{tag} ({tag_version.pep440}): rebuild from the tagged commit."
+                    f"{tag_name} ({tag_version.pep440}): rebuild from the tagged commit."
                 )
     tag = release_tags[0][0] if release_tags else None
     if require_tag and tag is None:

@@ -30,7 +30,15 @@ def lint(session: nox.Session) -> None:
     session.run("python", "-m", "mypy")
 
 
-@nox.session(venv_backend="none")
+@nox.session(venv_backend="uv|virtualenv")
 def bench(session: nox.Session) -> None:
-    """Benchmarks: prints a table (see benchmarks/README.md)."""
-    session.run("python", "benchmarks/run.py", *session.posargs)
+    """Benchmarks: every benchmarks/bench_*.py prints its table (see benchmarks/README.md)."""
+    session.install("-e", ".", *BENCH_PEERS)
+    scripts = sorted(Path("benchmarks").glob("bench_*.py"))
+    wanted = [s for s in scripts if not session.posargs or s.stem in session.posargs]
+    for script in wanted:
+        session.run("python", str(script))
+
+
+#: Peer tools the benchmarks compare against, installed into the bench session's own environment.
+BENCH_PEERS: list[str] = []

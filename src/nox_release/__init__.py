@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from ._auto import AutoDecision, AutoResult, bump_auto, decide
     from ._bump import BumpResult, bump, check_versions, newest_release_tag, release_version
+    from ._commits import ConventionalCommit, parse_commit
     from ._config import Config, config_from_pyproject
     from ._errors import (
         BumpError,
@@ -37,11 +39,14 @@ if TYPE_CHECKING:
     from ._version import Version
 
 _LAZY = {
+    "AutoDecision": "_auto",
+    "AutoResult": "_auto",
     "BumpError": "_errors",
     "BumpResult": "_bump",
     "CommandError": "_errors",
     "Config": "_config",
     "ConfigError": "_errors",
+    "ConventionalCommit": "_commits",
     "FileChange": "_plan",
     "GitError": "_errors",
     "Plan": "_plan",
@@ -55,20 +60,26 @@ _LAZY = {
     "VersionSourceError": "_errors",
     "apply_plan": "_plan",
     "bump": "_bump",
+    "bump_auto": "_auto",
     "check_versions": "_bump",
     "config_from_pyproject": "_config",
+    "decide": "_auto",
     "load_config": "_project",
     "newest_release_tag": "_bump",
+    "parse_commit": "_commits",
     "register": "_sessions",
     "release_version": "_bump",
 }
 
 __all__ = [
+    "AutoDecision",
+    "AutoResult",
     "BumpError",
     "BumpResult",
     "CommandError",
     "Config",
     "ConfigError",
+    "ConventionalCommit",
     "FileChange",
     "GitError",
     "Plan",
@@ -83,10 +94,13 @@ __all__ = [
     "__version__",
     "apply_plan",
     "bump",
+    "bump_auto",
     "check_versions",
     "config_from_pyproject",
+    "decide",
     "load_config",
     "newest_release_tag",
+    "parse_commit",
     "register",
     "release_version",
 ]

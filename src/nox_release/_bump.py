@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,11 +15,15 @@ from ._version import Part, Version
 
 __all__ = [
     "BumpResult",
+    "ReleaseTag",
     "bump",
     "check_versions",
+    "first_reachable",
+    "iter_release_tags",
     "newest_release_tag",
     "plan_release_commit",
     "preflight",
+    "release_tags",
     "release_version",
 ]
 
@@ -41,15 +47,105 @@ class BumpResult:
     warnings: tuple[str, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class ReleaseTag:
+    """A tag that follows ``tag-format``: its name, the version it names and its commit."""
+
+    name: str
+    version: Version
+    commit: str
+
+
+# The epoch and release numbers at the start of a version: enough to order tags without parsing.
+_RELEASE_PREFIX = re.compile(r"(?:(\d+)!)?(\d+(?:\.\d+)*)")
+
+
+def iter_release_tags(project: Project) -> Iterator[ReleaseTag]:
+    """Every tag of ``tag-format``, highest version first (reachability not checked).
+
+    One ``git for-each-ref`` call: it reads the refs only, never history, so it costs the same
+    on 10 tags and on 2,000. Tags that do not follow the format are left out. Versions are
+    parsed lazily: the tags are ordered by epoch and release numbers (PEP 440's first keys)
+    and only the tags of a release group that is reached are parsed and ordered exactly.
+    """
+    fmt = project.config.tags
+    git = project.git
+    out = git.run(
+        "for-each-ref",
+        "--format=%(refname:strip=2) %(objecttype) %(objectname) %(*objecttype) %(*objectname)",
+        f"refs/tags/{fmt.glob}",
+    )
+    groups: dict[tuple[int, tuple[int, ...]], list[tuple[str, str, str, list[str]]]] = {}
+    for line in out.splitlines():
+        name, otype, oid, *peeled = line.split(" ")
+        text = fmt.version_text(name)
+        m = _RELEASE_PREFIX.match(text) if text is not None else None
+        if m is None:
+            continue
+        release = tuple(int(p) for p in m.group(2).split("."))
+        while len(release) > 1 and release[-1] == 0:  # 1.2 == 1.2.0 in PEP 440
+            release = release[:-1]
+        groups.setdefault((int(m.group(1) or 0), release), []).append((name, otype, oid, peeled))
+    for key in sorted(groups, reverse=True):
+        tags: list[ReleaseTag] = []
+        for name, otype, oid, peeled in groups[key]:
+            version = fmt.parse(name)
+            if version is None:
+                continue
+            if otype == "commit":
+                commit = oid
+            elif peeled and peeled[0] == "commit":
+                commit = peeled[1]
+            else:  # a tag of a tag (or of a tree): let git peel it
+                commit = git.run("rev-parse", "-q", "--verify", f"{oid}^{{commit}}", check=False)
+                if not commit:
+                    continue
+            tags.append(ReleaseTag(name, version, commit))
+        tags.sort(key=lambda t: (t.version, t.name), reverse=True)
+        yield from tags
+
+
+def release_tags(project: Project) -> list[ReleaseTag]:
+    """Every tag of ``tag-format`` as a list, highest version first (see iter_release_tags)."""
+    return list(iter_release_tags(project))
+
+
+#: How many of the highest tags are checked one by one before one walk over all history.
+_ANCESTOR_CHECKS = 8
+
+
+def first_reachable(
+    project: Project, tags: Iterable[ReleaseTag], rev: str = "HEAD"
+) -> ReleaseTag | None:
+    """The first of ``tags`` (highest version first) whose commit is reachable from ``rev``.
+
+    ``git tag --merged`` walks the whole history from ``rev`` whatever the tags (0.55 s on
+    100,000 commits). Here the highest tags are checked with ``git merge-base --is-ancestor``,
+    which stops at the tag (the usual case: the highest tag is reachable); only when several
+    higher tags are not (a maintenance branch far behind ``main``) does one ``--merged`` walk
+    decide for the rest.
+    """
+    git = project.git
+    candidates = iter(tags)
+    target: str | None = None
+    for tag in itertools.islice(candidates, _ANCESTOR_CHECKS):
+        if target is None:
+            target = git.run("rev-parse", "--verify", f"{rev}^{{commit}}")
+        if tag.commit == target or git.ok("merge-base", "--is-ancestor", tag.commit, target):
+            return tag
+    merged: set[str] | None = None
+    for tag in candidates:
+        if merged is None:
+            merged = set(git.tags(project.config.tags.glob, merged=rev))
+        if tag.name in merged:
+            return tag
+    return None
+
+
 def newest_release_tag(project: Project, rev: str = "HEAD") -> tuple[str, Version] | None:
     """The highest-versioned tag of ``tag-format`` reachable from ``rev``, or None."""
-    fmt = project.config.tags
-    best: tuple[str, Version] | None = None
-    for tag in project.git.tags(fmt.glob, merged=rev):
-        version = fmt.parse(tag)
-        if version is not None and (best is None or version > best[1]):
-            best = (tag, version)
-    return best
+    tag = first_reachable(project, release_tags(project), rev)
+    return None if tag is None else (tag.name, tag.version)
 
 
 def check_repository(project: Project) -> None:

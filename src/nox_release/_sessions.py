@@ -145,6 +145,27 @@ def _check(session: Session, root: Path) -> None:
     )
 
 
+# --- auto bump sessions (issue 3) ---
+@_session(
+    "release-bump-auto",
+    "Release the version the Conventional Commits since the last tag call for (fix -> patch, "
+    "feat -> minor, breaking -> major). Options: --pre alpha|beta|rc|dev, --dry-run, --explain.",
+)
+def _bump_auto(session: Session, root: Path) -> None:
+    from ._auto import bump_auto
+
+    parser = _parser("release-bump-auto", "Bump from the Conventional Commits since the last tag.")
+    parser.add_argument(
+        "--pre", choices=_pre_kinds(), help="release a pre-release of the decided version"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    parser.add_argument(
+        "--explain", action="store_true", help="list the commits that decided, by effect"
+    )
+    args = _parse(session, parser)
+    bump_auto(root, pre=args.pre, dry_run=args.dry_run, explain=args.explain, log=session.log)
+
+
 def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
     def session_func(session: Session) -> None:
         try:

@@ -47,6 +47,11 @@ class TagFormat:
         text = version.semver if self.uses_semver else version.pep440
         return self.template.replace("{semver}", text).replace("{version}", text)
 
+    def version_text(self, tag: str) -> str | None:
+        """The text in the placeholder of a tag of this format (not parsed), or None."""
+        m = self._regex.fullmatch(tag)
+        return None if m is None else m.group("v")
+
     def parse(self, tag: str) -> Version | None:
         """The version a tag names, or None when the tag does not follow this format.
 

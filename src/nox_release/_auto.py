@@ -1,0 +1,293 @@
+"""``release-bump-auto``: the next version from the Conventional Commits since the last release.
+
+:func:`decide` reads the commits reachable from HEAD since the newest release tag in ONE
+streaming ``git log`` call and returns an :class:`AutoDecision` (read-only: the changelog
+preview calls it too). :func:`bump_auto` performs the decided bump through
+:func:`nox_release._bump.release_version`, with every check, the plan, ``--dry-run`` and the
+all-or-nothing apply of the explicit bumps.
+
+Finding the tag costs no history walk of its own: ``git for-each-ref`` lists the release tags
+(refs only), the highest version is the candidate, and the ``git log <tag>..HEAD --boundary``
+call that reads the commits also proves the candidate is reachable (a reachable tag is a
+boundary commit of that range). Only when it is not (a maintenance branch behind ``main``) is
+the exact search of :func:`nox_release._bump.first_reachable` run and the log read again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._bump import BumpResult, ReleaseTag, first_reachable, iter_release_tags, release_version
+from ._commits import (
+    EFFECTS,
+    ConventionalCommit,
+    Effect,
+    commit_effect,
+    is_release_commit,
+    next_version,
+    parse_commit,
+    type_map,
+)
+from ._errors import GitError
+from ._plan import StepHook
+from ._project import Project
+from ._version import Part, Version, normalise_pre_kind
+
+__all__ = ["AutoDecision", "AutoResult", "bump_auto", "decide"]
+
+Log = Callable[[str], None]
+
+_UNSHALLOW = "git fetch --tags --unshallow"
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class AutoDecision:
+    """What ``release-bump-auto`` would release, and why."""
+
+    previous: Version
+    """The current version (the version sources; with no tag, the base of the decision)."""
+    version: Version | None
+    """The next version, or None: nothing to release."""
+    part: Part | None
+    """The part bumped, after the pre-1.0 rule (a breaking change on 0.x bumps ``minor``)."""
+    effect: Effect
+    """The strongest effect among the commits (``major`` for a breaking change, even on 0.x)."""
+    base_tag: str | None
+    """The release tag the commits are counted from; None: no tag, every commit counted."""
+    commits: Mapping[Effect, tuple[ConventionalCommit, ...]]
+    """The Conventional Commits since ``base_tag``, grouped by effect, newest first."""
+    skipped: int
+    """Commits that do not follow Conventional Commits (ignored for the decision)."""
+    release_commits: int = 0
+    """``chore(release):`` commits since the tag (never counted)."""
+    merges: int = 0
+    """Merge commits since the tag (their message is not a decision: the merged commits are)."""
+    pre: str | None = None
+    major_on_zero: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def total(self) -> int:
+        """Every non-merge commit read since the tag."""
+        return sum(map(len, self.commits.values())) + self.skipped + self.release_commits
+
+    def summary(self) -> str:
+        """One line: what was read and what it decides."""
+        since = f"since {self.base_tag}" if self.base_tag else "since the first commit (no tag)"
+        counts = [
+            f"{len(self.commits[e])} {_LABEL[e]}" for e in reversed(EFFECTS) if self.commits[e]
+        ]
+        if self.skipped:
+            counts.append(f"{self.skipped} not conventional (skipped)")
+        read = f"{_n(self.total, 'commit')} {since}" + (f": {', '.join(counts)}" if counts else "")
+        if self.version is None:
+            hint = ""
+            if self.previous.is_prerelease:
+                hint = (
+                    f"; to release {self.previous.pep440} as final without new commits, "
+                    "run release-bump-final"
+                )
+            return f"nothing to release: no commit maps to a bump ({read}){hint}"
+        why: str = self.part or ""
+        if self.effect == "major" and self.part == "minor":
+            why += " (a breaking change before 1.0.0 bumps minor; major-on-zero = true bumps major)"
+        return f"{read} -> {why}: {self.previous.pep440} -> {self.version.pep440}"
+
+    def explain(self) -> list[str]:
+        """The commits that decided the bump, grouped by effect (strongest first)."""
+        lines = ["commits by effect (the strongest decides):"]
+        for effect in reversed(EFFECTS):
+            group = self.commits[effect]
+            if not group:
+                continue
+            mark = "  <- decides" if effect == self.effect and effect != "none" else ""
+            lines.append(f"{_LABEL[effect]} ({len(group)}){mark}:")
+            for c in group:
+                note = f"  [BREAKING CHANGE: {c.breaking_note}]" if c.breaking_note else ""
+                lines.append(f"  {c.sha[:12]} {c.header}{note}")
+        if self.skipped:
+            lines.append(f"not conventional, skipped: {self.skipped}")
+        if self.release_commits:
+            lines.append(f"chore(release) commits, never counted: {self.release_commits}")
+        if self.merges:
+            lines.append(f"merge commits, not counted (the commits they merge are): {self.merges}")
+        return lines
+
+
+_LABEL: dict[Effect, str] = {
+    "major": "breaking",
+    "minor": "minor",
+    "patch": "patch",
+    "none": "no effect",
+}
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+@dataclass(frozen=True, eq=False)
+class AutoResult:
+    """What :func:`bump_auto` decided and (unless nothing was to be released) did."""
+
+    decision: AutoDecision
+    bump: BumpResult | None
+    """The bump's result (``applied`` False with ``dry_run``); None: nothing to release."""
+
+    @property
+    def version(self) -> Version | None:
+        return self.decision.version
+
+
+# -- reading history ---------------------------------------------------------------------------
+@dataclass
+class _Tally:
+    groups: dict[Effect, list[ConventionalCommit]]
+    skipped: int = 0
+    release_commits: int = 0
+    merges: int = 0
+    boundary: set[str] = field(default_factory=set)
+
+
+def _read_since(project: Project, since: ReleaseTag | None, types: Mapping[str, Effect]) -> _Tally:
+    """Read and classify every commit reachable from HEAD and not from ``since``: one git call.
+
+    ``--no-merges`` is not used: it would also hide the tag from ``--boundary`` when the tag's
+    only child in the range is a merge (a release branch merged back), and the boundary is how
+    the tag is proven reachable. Merges are dropped here instead (their messages, "Merge branch
+    ...", are generated; the commits they merge are read anyway).
+    """
+    tally = _Tally(groups={e: [] for e in EFFECTS})
+    groups = tally.groups
+    rev = f"{since.commit}..HEAD" if since is not None else "HEAD"
+    args = ["log", "-z", "--boundary", "--format=%m%H%x1f%P%x1f%B", rev, "--"]
+    for record in project.git.stream(args, "\x00"):
+        head, _, body = record.partition("\x1f")
+        parents, _, message = body.partition("\x1f")
+        if head[:1] == "-":
+            tally.boundary.add(head[1:])
+            continue
+        if " " in parents:
+            tally.merges += 1
+            continue
+        commit = parse_commit(message, head[1:])
+        if commit is None:
+            tally.skipped += 1
+        elif is_release_commit(commit):
+            tally.release_commits += 1
+        else:
+            groups[commit_effect(commit, types)].append(commit)
+    return tally
+
+
+def _shallow_error(project: Project, what: str) -> GitError:
+    return GitError(
+        f"the repository at {project.root} is a shallow clone and {what}, so the commits since "
+        f"the last release cannot be counted: fetch the history and tags with '{_UNSHALLOW}' "
+        "(in CI: check out with full history, e.g. actions/checkout fetch-depth: 0)."
+    )
+
+
+def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDecision:
+    """Decide the next version from the Conventional Commits since the newest release tag.
+
+    Read-only: nothing is written. ``pre`` (alpha, beta, rc, dev) asks for a pre-release. Raises
+    :class:`GitError` for a repository without commits and for a shallow clone without the
+    release tag (naming ``git fetch --tags --unshallow``).
+    """
+    if not isinstance(project, Project):
+        project = Project(project)
+    if pre is not None:
+        pre = normalise_pre_kind(pre)
+    git = project.git
+    head = git.head()
+    if head is None:
+        raise GitError(
+            f"the repository at {project.root} has no commit yet: commit the project first."
+        )
+    config = project.config
+    types = type_map(config.commit_types)
+    tags = iter_release_tags(project)
+    tag: ReleaseTag | None = next(tags, None)
+    any_tag = tag is not None
+    shallow = git.is_shallow()
+    tally = _read_since(project, tag, types)
+    if tag is not None and tag.commit != head and tag.commit not in tally.boundary:
+        # The highest tag is not reachable from HEAD: search the others exactly, read again.
+        tag = first_reachable(project, tags)
+        tally = _read_since(project, tag, types)
+    if tag is None and shallow:
+        what = (
+            "no release tag matching '" + config.tags.glob + "' is reachable from HEAD"
+            if any_tag
+            else "it has no release tag matching '" + config.tags.glob + "'"
+        )
+        raise _shallow_error(project, what)
+    previous = project.version()
+    effect: Effect = "none"
+    for candidate in reversed(EFFECTS):
+        if candidate != "none" and tally.groups[candidate]:
+            effect = candidate
+            break
+    decided = next_version(previous, effect, pre=pre, major_on_zero=config.major_on_zero)
+    return AutoDecision(
+        previous=previous,
+        version=decided[1] if decided else None,
+        part=decided[0] if decided else None,
+        effect=effect,
+        base_tag=tag.name if tag else None,
+        commits={e: tuple(tally.groups[e]) for e in EFFECTS},
+        skipped=tally.skipped,
+        release_commits=tally.release_commits,
+        merges=tally.merges,
+        pre=pre,
+        major_on_zero=config.major_on_zero,
+    )
+
+
+def bump_auto(
+    root: Path | str = ".",
+    *,
+    pre: str | None = None,
+    dry_run: bool = False,
+    explain: bool = False,
+    log: Log = _quiet,
+    before_step: StepHook | None = None,
+) -> AutoResult:
+    """Release the version the Conventional Commits since the last tag call for.
+
+    Logs one summary line (and with ``explain`` the commits by effect). When nothing maps to a
+    bump, it says so and changes nothing. Otherwise the bump goes through
+    :func:`~nox_release._bump.release_version`: every check before the first write, ``dry_run``
+    prints the plan, and a failure leaves files and refs as they were.
+    """
+    project = Project(root)
+    decision = decide(project, pre=pre)
+    if decision.version is None:
+        log(decision.summary() + "; nothing changed.")
+        if explain and decision.total:
+            for line in decision.explain():
+                log(line)
+        return AutoResult(decision, None)
+    log(decision.summary())
+    if explain:
+        for line in decision.explain():
+            log(line)
+
+    def compute(current: Version) -> Version:
+        if current == decision.previous and decision.version is not None:
+            return decision.version
+        decided = next_version(  # the files changed since decide(): decide again from them
+            current, decision.effect, pre=decision.pre, major_on_zero=decision.major_on_zero
+        )
+        assert decided is not None
+        return decided[1]
+
+    result = release_version(project, compute, dry_run=dry_run, log=log, before_step=before_step)
+    return AutoResult(decision, result)

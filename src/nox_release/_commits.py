@@ -1,0 +1,184 @@
+"""Conventional Commits 1.0 and the bump they call for (pure core: no I/O).
+
+* :func:`parse_commit` reads one commit message: ``type(scope)!: description``, an optional
+  multi-line body, and footers, of which ``BREAKING CHANGE:`` / ``BREAKING-CHANGE:`` mark a
+  breaking change. A message whose first line is not a Conventional Commits header gives None.
+* :func:`commit_effect` maps a parsed commit to ``major``, ``minor``, ``patch`` or ``none`` with
+  the type map (:data:`DEFAULT_TYPES` extended by ``[tool.nox-release] commit-types``).
+* :func:`next_version` turns the strongest effect into the next version: the pre-1.0 rule
+  (``major-on-zero``) and the pre-release rules (``--pre``) live here.
+
+Written by hand: git-cliff and commitizen parse Conventional Commits too, but only inside their
+own command lines (one process each, seconds on big histories), and no library on PyPI parses the
+footers and exposes the result as data without pulling in a framework. The grammar is small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Literal, NamedTuple
+
+from ._version import Part, Version, normalise_pre_kind
+
+__all__ = [
+    "DEFAULT_TYPES",
+    "EFFECTS",
+    "ConventionalCommit",
+    "Effect",
+    "commit_effect",
+    "is_release_commit",
+    "next_version",
+    "parse_commit",
+    "strongest",
+    "type_map",
+]
+
+Effect = Literal["major", "minor", "patch", "none"]
+
+#: Effects from the weakest to the strongest.
+EFFECTS: tuple[Effect, ...] = ("none", "patch", "minor", "major")
+_RANK = {e: i for i, e in enumerate(EFFECTS)}
+
+#: The default map of commit types; ``commit-types`` overrides or extends it. A breaking change
+#: (``!`` or a ``BREAKING CHANGE:`` footer) is ``major`` whatever its type, unless the type is
+#: mapped to ``none``.
+DEFAULT_TYPES: Mapping[str, Effect] = {
+    "feat": "minor",
+    "fix": "patch",
+    "impr": "patch",
+    "perf": "patch",
+    "refactor": "patch",
+    "docs": "patch",
+    "style": "patch",
+    "test": "patch",
+    "build": "patch",
+    "ci": "patch",
+    "chore": "patch",
+    "revert": "patch",
+}
+
+# type: a word (letters first); scope: anything but parentheses; then "!"? and ": description".
+_HEADER = re.compile(
+    r"(?P<type>[A-Za-z][A-Za-z0-9_-]*)"
+    r"(?:\((?P<scope>[^()\r\n]+)\))?"
+    r"(?P<bang>!)?"
+    r": +(?P<description>\S.*)"
+)
+# A breaking-change footer: uppercase, as the specification requires (rule 16), at a line start.
+_BREAKING = re.compile(r"^BREAKING[ -]CHANGE:(?:[ \t]+(?P<note>.*)|[ \t]*$)", re.MULTILINE)
+
+
+class ConventionalCommit(NamedTuple):
+    """One commit that follows Conventional Commits 1.0 (a tuple: cheap on 100,000 commits)."""
+
+    type: str
+    """The type, lower-cased (types are case-insensitive, rule 15)."""
+    scope: str | None
+    description: str
+    breaking: bool
+    """``!`` after the type/scope, or a ``BREAKING CHANGE:`` / ``BREAKING-CHANGE:`` footer."""
+    header: str
+    """The first line, as written."""
+    sha: str = ""
+    breaking_note: str | None = None
+    """The text of the ``BREAKING CHANGE:`` footer, when there is one."""
+
+
+def parse_commit(message: str, sha: str = "") -> ConventionalCommit | None:
+    """Parse a full commit message; None when it does not follow Conventional Commits.
+
+    The first non-blank line must be the header ``type(scope)!: description`` (scope and ``!``
+    optional, a colon and at least one space before a non-empty description). Every later line
+    is body or footer; a line that starts with ``BREAKING CHANGE:`` or ``BREAKING-CHANGE:``
+    (uppercase) marks a breaking change wherever the body ends and the footers begin, because a
+    parser cannot tell the last body paragraph from a footer block.
+    """
+    text = message.lstrip()
+    newline = text.find("\n")
+    header = (text if newline < 0 else text[:newline]).rstrip()
+    m = _HEADER.fullmatch(header)
+    if m is None:
+        return None
+    ctype, scope, bang, description = m.groups()
+    breaking = bang is not None
+    note: str | None = None
+    if newline >= 0 and "BREAKING" in text:  # cheap test first: most bodies have no footer
+        footer = _BREAKING.search(text, newline + 1)
+        if footer is not None:
+            breaking = True
+            note = (footer.group("note") or "").strip() or None
+    return ConventionalCommit(ctype.lower(), scope, description, breaking, header, sha, note)
+
+
+def is_release_commit(commit: ConventionalCommit) -> bool:
+    """``chore(release): ...``, the commits the bumps make: they never count."""
+    return commit.type == "chore" and (commit.scope or "").strip().lower() == "release"
+
+
+def type_map(overrides: Mapping[str, str] | None = None) -> dict[str, Effect]:
+    """:data:`DEFAULT_TYPES` with ``overrides`` (``commit-types``) applied; types lower-cased."""
+    out: dict[str, Effect] = dict(DEFAULT_TYPES)
+    for ctype, effect in (overrides or {}).items():
+        if effect not in _RANK:
+            raise ValueError(f"{effect!r} is not one of {', '.join(EFFECTS)}")
+        out[ctype.lower()] = effect
+    return out
+
+
+def commit_effect(commit: ConventionalCommit, types: Mapping[str, Effect]) -> Effect:
+    """What ``commit`` does to the version under the type map ``types``.
+
+    A type mapped to ``none`` never triggers a release, breaking or not (that is how a team
+    silences, say, ``wip``). Otherwise a breaking change is ``major``. A type the map does not
+    know is a valid Conventional Commit with no effect of its own.
+    """
+    mapped = types.get(commit.type)
+    if mapped == "none":
+        return "none"
+    if commit.breaking:
+        return "major"
+    return mapped if mapped is not None else "none"
+
+
+def strongest(effects: Iterable[Effect]) -> Effect:
+    """The strongest of ``effects`` (``none`` for none)."""
+    best: Effect = "none"
+    for effect in effects:
+        if _RANK[effect] > _RANK[best]:
+            best = effect
+            if best == "major":
+                break
+    return best
+
+
+def next_version(
+    current: Version,
+    effect: Effect,
+    *,
+    pre: str | None = None,
+    major_on_zero: bool = False,
+) -> tuple[Part, Version] | None:
+    """The part to bump and the next version, or None when ``effect`` is ``none``.
+
+    * Before 1.0.0 (``current.major == 0``) a breaking change bumps the minor version unless
+      ``major_on_zero``; 1.0.0 is reached by an explicit major bump.
+    * The target is :meth:`Version.next_release` of that part: a pre-release of ``X.Y.Z``
+      finalises to ``X.Y.Z`` when that already is a release of the part, else moves on.
+    * With ``pre``: when ``current`` already is a pre-release of the target, only the
+      pre-release advances (``1.3.0rc1`` -> ``1.3.0rc2``; ``1.3.0a2`` + ``rc`` -> ``1.3.0rc1``;
+      moving back, ``rc`` -> ``alpha``, raises :class:`BumpError`); otherwise a pre-release of
+      the target starts (``1.3.0rc1`` + breaking -> ``2.0.0rc1``).
+    """
+    if effect == "none":
+        return None
+    part: Part = effect
+    if part == "major" and current.major == 0 and not major_on_zero:
+        part = "minor"
+    target = current.next_release(part)
+    if pre is None:
+        return part, target
+    kind = normalise_pre_kind(pre)
+    if current.is_prerelease and current.post is None and current.base == target:
+        return part, current.bump_pre(kind)
+    return part, current.bump(part, kind)

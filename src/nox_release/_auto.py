@@ -28,6 +28,7 @@ from ._commits import (
     is_release_commit,
     next_version,
     parse_commit,
+    strongest,
     type_map,
 )
 from ._errors import GitError
@@ -101,7 +102,8 @@ class AutoDecision:
 
     def explain(self) -> list[str]:
         """The commits that decided the bump, grouped by effect (strongest first)."""
-        lines = ["commits by effect (the strongest decides):"]
+        verdict = "the strongest decides" if self.version else "none calls for a release"
+        lines = [f"commits by effect ({verdict}):"]
         for effect in reversed(EFFECTS):
             group = self.commits[effect]
             if not group:
@@ -230,11 +232,7 @@ def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDeci
         )
         raise _shallow_error(project, what)
     previous = project.version()
-    effect: Effect = "none"
-    for candidate in reversed(EFFECTS):
-        if candidate != "none" and tally.groups[candidate]:
-            effect = candidate
-            break
+    effect = strongest(e for e in EFFECTS if tally.groups[e])
     decided = next_version(previous, effect, pre=pre, major_on_zero=config.major_on_zero)
     return AutoDecision(
         previous=previous,

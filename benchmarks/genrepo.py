@@ -171,6 +171,9 @@ def generate(path: Path, commits: int, since: int, tags: int, seed: int = 1) -> 
         check=True,
     )
     subprocess.run(["git", "pack-refs", "--all"], cwd=path, check=True)
+    # python-semantic-release reads the remote's URL (never contacted with --noop).
+    remote = "https://github.com/example/bench.git"
+    subprocess.run(["git", "remote", "add", "origin", remote], cwd=path, check=True)
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=path, check=True)
     return path
 

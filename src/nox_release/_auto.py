@@ -157,7 +157,7 @@ class _Tally:
     boundary: set[str] = field(default_factory=set)
 
 
-def _read_since(project: Project, since: ReleaseTag | None, types: Mapping[str, Effect]) -> _Tally:
+def _read_since(project: Project, since: str | None, types: Mapping[str, Effect]) -> _Tally:
     """Read and classify every commit reachable from HEAD and not from ``since``: one git call.
 
     ``--no-merges`` is not used: it would also hide the tag from ``--boundary`` when the tag's
@@ -167,24 +167,22 @@ def _read_since(project: Project, since: ReleaseTag | None, types: Mapping[str, 
     """
     tally = _Tally(groups={e: [] for e in EFFECTS})
     groups = tally.groups
-    rev = f"{since.commit}..HEAD" if since is not None else "HEAD"
+    rev = f"{since}..HEAD" if since is not None else "HEAD"
     args = ["log", "-z", "--boundary", "--format=%m%H%x1f%P%x1f%B", rev, "--"]
     for record in project.git.stream(args, "\x00"):
-        head, _, body = record.partition("\x1f")
-        parents, _, message = body.partition("\x1f")
-        if head[:1] == "-":
+        head, parents, message = record.split("\x1f", 2)
+        if head[0] == "-":
             tally.boundary.add(head[1:])
-            continue
-        if " " in parents:
+        elif " " in parents:
             tally.merges += 1
-            continue
-        commit = parse_commit(message, head[1:])
-        if commit is None:
-            tally.skipped += 1
-        elif is_release_commit(commit):
-            tally.release_commits += 1
         else:
-            groups[commit_effect(commit, types)].append(commit)
+            commit = parse_commit(message, head[1:])
+            if commit is None:
+                tally.skipped += 1
+            elif commit.type == "chore" and is_release_commit(commit):
+                tally.release_commits += 1
+            else:
+                groups[commit_effect(commit, types)].append(commit)
     return tally
 
 
@@ -194,6 +192,26 @@ def _shallow_error(project: Project, what: str) -> GitError:
         f"the last release cannot be counted: fetch the history and tags with '{_UNSHALLOW}' "
         "(in CI: check out with full history, e.g. actions/checkout fetch-depth: 0)."
     )
+
+
+def _refs(project: Project, tag: ReleaseTag | None) -> tuple[bool, str, str | None]:
+    """Whether the clone is shallow, HEAD's commit and ``tag``'s commit: one ``rev-parse``."""
+    git = project.git
+    args = ["rev-parse", "--is-shallow-repository", "HEAD"]
+    if tag is not None:
+        args.append(f"{tag.ref}^{{commit}}")
+    lines = git.run(*args, check=False).splitlines()
+    if len(lines) == len(args) - 1 and all(len(x) >= 40 for x in lines[1:]):
+        return lines[0] == "true", lines[1], lines[2] if tag is not None else None
+    head = git.head()  # something failed: find out what, one question at a time
+    if head is None:
+        raise GitError(
+            f"the repository at {project.root} has no commit yet: commit the project first."
+        )
+    commit = None
+    if tag is not None:
+        commit = git.run("rev-parse", "-q", "--verify", f"{tag.ref}^{{commit}}", check=False)
+    return git.is_shallow(), head, commit or None
 
 
 def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDecision:
@@ -207,23 +225,20 @@ def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDeci
         project = Project(project)
     if pre is not None:
         pre = normalise_pre_kind(pre)
-    git = project.git
-    head = git.head()
-    if head is None:
-        raise GitError(
-            f"the repository at {project.root} has no commit yet: commit the project first."
-        )
     config = project.config
     types = type_map(config.commit_types)
     tags = iter_release_tags(project)
     tag: ReleaseTag | None = next(tags, None)
     any_tag = tag is not None
-    shallow = git.is_shallow()
-    tally = _read_since(project, tag, types)
-    if tag is not None and tag.commit != head and tag.commit not in tally.boundary:
+    shallow, head, tag_commit = _refs(project, tag)
+    tally = _read_since(project, tag_commit, types) if tag is None or tag_commit else None
+    if tally is None or (
+        tag is not None and tag_commit != head and tag_commit not in tally.boundary
+    ):
         # The highest tag is not reachable from HEAD: search the others exactly, read again.
         tag = first_reachable(project, tags)
-        tally = _read_since(project, tag, types)
+        tag_commit = None if tag is None else _refs(project, tag)[2]
+        tally = _read_since(project, tag_commit, types)
     if tag is None and shallow:
         what = (
             "no release tag matching '" + config.tags.glob + "' is reachable from HEAD"

@@ -94,7 +94,7 @@ def parse_commit(message: str, sha: str = "") -> ConventionalCommit | None:
     (uppercase) marks a breaking change wherever the body ends and the footers begin, because a
     parser cannot tell the last body paragraph from a footer block.
     """
-    text = message.lstrip()
+    text = message.lstrip() if message[:1].isspace() else message
     newline = text.find("\n")
     header = (text if newline < 0 else text[:newline]).rstrip()
     m = _HEADER.fullmatch(header)

@@ -59,11 +59,12 @@ DEFAULT_TYPES: Mapping[str, Effect] = {
 }
 
 # type: a word (letters first); scope: anything but parentheses; then "!"? and ": description".
+# Matched at the start of the message (not on a sliced first line): one C-level scan per commit.
 _HEADER = re.compile(
     r"(?P<type>[A-Za-z][A-Za-z0-9_-]*)"
     r"(?:\((?P<scope>[^()\r\n]+)\))?"
     r"(?P<bang>!)?"
-    r": +(?P<description>\S.*)"
+    r": +(?P<description>\S[^\n]*)"
 )
 # A breaking-change footer: uppercase, as the specification requires (rule 16), at a line start.
 _BREAKING = re.compile(r"^BREAKING[ -]CHANGE:(?:[ \t]+(?P<note>.*)|[ \t]*$)", re.MULTILINE)
@@ -95,15 +96,16 @@ def parse_commit(message: str, sha: str = "") -> ConventionalCommit | None:
     parser cannot tell the last body paragraph from a footer block.
     """
     text = message.lstrip() if message[:1].isspace() else message
-    newline = text.find("\n")
-    header = (text if newline < 0 else text[:newline]).rstrip()
-    m = _HEADER.fullmatch(header)
+    m = _HEADER.match(text)
     if m is None:
         return None
     ctype, scope, bang, description = m.groups()
+    newline = m.end()  # the header runs to the end of its line: "\n" or the end of the text
+    header = text[:newline].rstrip()
+    description = description.rstrip()
     breaking = bang is not None
     note: str | None = None
-    if newline >= 0 and "BREAKING" in text:  # cheap test first: most bodies have no footer
+    if newline < len(text) and "BREAKING" in text:  # cheap test first: most bodies have no footer
         footer = _BREAKING.search(text, newline + 1)
         if footer is not None:
             breaking = True

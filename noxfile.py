@@ -41,4 +41,9 @@ def bench(session: nox.Session) -> None:
 
 
 #: Peer tools the benchmarks compare against, installed into the bench session's own environment.
-BENCH_PEERS: list[str] = []
+BENCH_PEERS: list[str] = [
+    # bench_auto: the tools that decide a version from Conventional Commits (git-cliff is a
+    # dependency of nox-release already).
+    "commitizen",
+    "python-semantic-release",
+]

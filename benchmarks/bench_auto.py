@@ -161,9 +161,77 @@ def table(title: str, results: list[Tool], expected: str) -> str:
         median = statistics.median(tool.times)
         answer = tool.answer.removeprefix("v") if tool is not results[0] else "-"
         mark = "" if answer in ("-", expected) else " (differs)"
-        lines.append(
-            f"| {tool.name} | {median:.3f} | {median / floor:.2f} | {answer}{mark} |"
-        )
+        lines.append(f"| {tool.name} | {median:.3f} | {median / floor:.2f} | {answer}{mark} |")
+    return "\n".join(lines)
+
+
+# -- agreement: small histories where the rules of the tools differ ------------------------------
+#: (title, version in pyproject and tag, commit messages after the tag, nox-release's answer)
+SCENARIOS = [
+    ("fix + feat", "1.2.3", ["fix: a", "feat: b"], "1.3.0"),
+    ("breaking footer, hyphen form", "1.2.3", ["fix: a\n\nBREAKING-CHANGE: gone"], "2.0.0"),
+    ("docs + chore only", "1.2.3", ["docs: a", "chore: b"], "1.2.4"),
+    ("impr only", "1.2.3", ["impr: faster"], "1.2.4"),
+    ("feat on 0.x", "0.4.2", ["feat: a"], "0.5.0"),
+    ("breaking on 0.x", "0.4.2", ["feat!: a"], "0.5.0"),
+    ("non-conventional only", "1.2.3", ["Update README"], "none"),
+    ("fix after tag v1.3.0rc1 (no --pre)", "1.3.0rc1", ["fix: a"], "1.3.0"),
+    ("fix after tag v1.3.0-rc.1 (no --pre)", "1.3.0-rc.1", ["fix: a"], "1.3.0"),
+]
+
+
+def scenario_repo(path: Path, version: str, messages: list[str]) -> Path:
+    from genrepo import PYPROJECT
+
+    env = {**os.environ, "GIT_AUTHOR_DATE": "@1600000000 +0000"}
+    env["GIT_COMMITTER_DATE"] = env["GIT_AUTHOR_DATE"]
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=path, check=True, capture_output=True, env=env)
+
+    path.mkdir(parents=True)
+    git("-c", "init.defaultBranch=main", "init", "-q")
+    git("config", "user.name", "Bench")
+    git("config", "user.email", "bench@example.invalid")
+    git("remote", "add", "origin", "https://github.com/example/bench.git")
+    pep440 = version.replace("-rc.", "rc")  # the files hold PEP 440; the tag as written
+    (path / "pyproject.toml").write_text(PYPROJECT.format(version=pep440))
+    git("add", "-A")
+    git("commit", "-q", "-m", f"chore(release): v{version}")
+    git("tag", "-a", "-m", f"Release v{version}", f"v{version}")
+    for message in messages:
+        git("commit", "-q", "--allow-empty", "-m", message)
+    return path
+
+
+def agreement(base: Path) -> str:
+    lines = [
+        "### Agreement on small histories",
+        "",
+        "Each row is a tagged project and the commits after the tag; each cell the version a "
+        "tool answers (`none`: nothing to release, or the current version printed again); "
+        "**bold**: differs from nox-release.",
+        "",
+        "| history | nox-release | commitizen | python-semantic-release | git-cliff |",
+        "|---|---|---|---|---|",
+    ]
+    peers = tools("HEAD")[3:6]  # cz, semantic-release, git cliff --bumped-version
+    for i, (title, version, messages, ours) in enumerate(SCENARIOS):
+        repo = scenario_repo(base / f"scenario{i}", version, messages)
+        answer = _decide_in_process(repo)
+        assert answer == ours or (answer == "None" and ours == "none"), (title, answer)
+        cells = [ours]
+        for peer in peers:
+            if peer.argv is None:
+                cells.append("-")
+                continue
+            proc = subprocess.run(peer.argv, cwd=repo, capture_output=True, timeout=TIMEOUT)
+            found = _VERSION.findall(proc.stdout.decode(errors="replace"))
+            got = found[-1].removeprefix("v") if proc.returncode == 0 and found else "none"
+            if got == version:  # python-semantic-release prints the current version: no release
+                got = "none"
+            cells.append(got if got == ours else f"**{got}**")
+        lines.append(f"| {title} (from {version}) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -172,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per tool (median)")
     parser.add_argument("--repos", type=Path, help="keep the generated repositories here")
     parser.add_argument("--only", help="run only the tools whose name holds this text")
+    parser.add_argument(
+        "--agreement-only", action="store_true", help="only the small-history agreement table"
+    )
     args = parser.parse_args(argv)
     base = args.repos or Path(tempfile.mkdtemp(prefix="nox-release-bench-"))
     git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
@@ -180,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {platform.python_version()}; median of {args.runs} runs after one warm-up.\n"
     )
     try:
-        for i, (title, commits, since, tags) in enumerate(REPOS):
+        shutil.rmtree(base / "scenarios", ignore_errors=True)
+        print(agreement(base / "scenarios"))
+        print()
+        for i, (title, commits, since, tags) in enumerate([] if args.agreement_only else REPOS):
             repo = base / f"repo{i}"
             if not repo.exists():
                 start = time.perf_counter()

@@ -170,7 +170,10 @@ def _read_since(project: Project, since: str | None, types: Mapping[str, Effect]
     rev = f"{since}..HEAD" if since is not None else "HEAD"
     args = ["log", "-z", "--boundary", "--format=%m%H%x1f%P%x1f%B", rev, "--"]
     for record in project.git.stream(args, "\x00"):
-        head, parents, message = record.split("\x1f", 2)
+        fields = record.split("\x1f", 2)
+        if len(fields) != 3 or not fields[0]:
+            continue  # not a record of this format (nothing git writes today)
+        head, parents, message = fields
         if head[0] == "-":
             tally.boundary.add(head[1:])
         elif " " in parents:

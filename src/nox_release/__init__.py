@@ -13,11 +13,15 @@ package is cheap: every name below is loaded on first use.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+# Not `from typing import TYPE_CHECKING`: importing typing would double this module's import time.
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._bump import BumpResult, bump, check_versions, newest_release_tag, release_version
     from ._config import Config, config_from_pyproject
     from ._errors import (

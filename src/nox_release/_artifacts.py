@@ -65,15 +65,21 @@ def read_metadata(path: Path) -> Artifact:
     try:
         if kind == "wheel":
             with zipfile.ZipFile(path) as zf:
-                names = [n for n in zf.namelist() if n.count("/") == 1
-                         and n.endswith(".dist-info/METADATA")]
+                names = [
+                    n
+                    for n in zf.namelist()
+                    if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
+                ]
                 if len(names) != 1:
                     raise ArtifactError(f"{path} has no .dist-info/METADATA: it is not a wheel.")
                 text = zf.read(names[0]).decode("utf-8")
         elif kind == "sdist" and path.name.endswith(".tar.gz"):
             with tarfile.open(path, "r:gz") as tf:
-                members = [m for m in tf.getmembers() if m.name.count("/") == 1
-                           and m.name.endswith("/PKG-INFO")]
+                members = [
+                    m
+                    for m in tf.getmembers()
+                    if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
+                ]
                 if len(members) != 1:
                     raise ArtifactError(f"{path} has no top-level PKG-INFO: it is not an sdist.")
                 fh = tf.extractfile(members[0])

@@ -145,6 +145,24 @@ def _check(session: Session, root: Path) -> None:
     )
 
 
+# --- maintenance branches (issue 8) ---
+@_session(
+    "release-branch",
+    "Cut the maintenance branch of the newest X.Y.0 release and move the "
+    "main branch to the next cycle (X.(Y+1).0a1). Options: --from TAG, --dry-run.",
+)
+def _release_branch(session: Session, root: Path) -> None:
+    from ._branches import release_branch
+
+    parser = _parser("release-branch", "Cut a maintenance branch.")
+    parser.add_argument(
+        "--from", dest="from_tag", metavar="TAG", help="the X.Y.0 tag to branch from"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    args = _parse(session, parser)
+    release_branch(str(root), from_tag=args.from_tag, dry_run=args.dry_run, log=session.log)
+
+
 def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
     def session_func(session: Session) -> None:
         try:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
     from ._plan import FileChange, Plan, apply_plan
     from ._project import Project, load_config
+    from ._publish import PublishError, PublishPlan, PublishResult, publish
     from ._runner import Runner, SubprocessRunner
     from ._sessions import register
     from ._tags import TagFormat
@@ -46,6 +47,9 @@ _LAZY = {
     "GitError": "_errors",
     "Plan": "_plan",
     "Project": "_project",
+    "PublishError": "_publish",
+    "PublishPlan": "_publish",
+    "PublishResult": "_publish",
     "ReleaseError": "_errors",
     "Runner": "_runner",
     "SubprocessRunner": "_runner",
@@ -59,6 +63,7 @@ _LAZY = {
     "config_from_pyproject": "_config",
     "load_config": "_project",
     "newest_release_tag": "_bump",
+    "publish": "_publish",
     "register": "_sessions",
     "release_version": "_bump",
 }
@@ -73,6 +78,9 @@ __all__ = [
     "GitError",
     "Plan",
     "Project",
+    "PublishError",
+    "PublishPlan",
+    "PublishResult",
     "ReleaseError",
     "Runner",
     "SubprocessRunner",
@@ -87,6 +95,7 @@ __all__ = [
     "config_from_pyproject",
     "load_config",
     "newest_release_tag",
+    "publish",
     "register",
     "release_version",
 ]

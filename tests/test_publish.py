@@ -290,7 +290,7 @@ def test_transient_upload_failure_is_retried_and_verified(
 
     assert sorted(result.uploaded) == [p.name for p in dist]
     assert flaky_index.uploaded == {p.name for p in dist}
-    assert any("failed (503" in line and "retrying" in line for line in lines)
+    assert any("failed (HTTP 503" in line and "retrying" in line for line in lines)
     assert "all verified on the index" in lines[-1]
 
 
@@ -299,7 +299,7 @@ def test_persistent_5xx_gives_up_after_the_retries(flaky_index: FlakyIndex, tmp_
     flaky_index.project = "pub-fail"
     flaky_index.files = {p.name: sha256(p) for p in artifacts(repo)}
     flaky_index.failures = 100
-    with pytest.raises(PublishError, match=r"failed after 3 attempt\(s\) \(503"):
+    with pytest.raises(PublishError, match=r"failed after 3 attempt\(s\) \(HTTP 503"):
         publish(repo.path, repository=flaky_index.url, yes=True, retries=2, backoff=0)
     # bounded: 3 twine runs (retries=2), each re-posting at most 5 times by itself
     assert 3 <= flaky_index.posts <= 15

@@ -393,8 +393,10 @@ def _twine_failure(output: str) -> tuple[str, int | None, str]:
         status_match = _HTTP_STATUS.search(line) or status_match
     if status_match is not None:
         status = int(status_match.group(1))
-        reason = next((ln for ln in lines if "HTTPError:" in ln), f"HTTP {status}")
-        reason = reason.split("HTTPError:", 1)[1].strip()
+        line = next(ln for ln in lines if _HTTP_STATUS.search(ln))
+        # "HTTPError: 403 Forbidden from https://..." -> "HTTP 403 Forbidden"
+        words = line.split("HTTPError:", 1)[1].strip().split(" from ", 1)[0]
+        reason = f"HTTP {words}"
         if status >= 500:
             return "transient", status, reason
         if status in (401, 403):
@@ -486,7 +488,7 @@ def publish(
     shown_log = _redacting(log, target.secrets)
 
     _check_tree(project)
-    dist_path = Path(dist) if dist is not None else project.root / project.config.dist_dir
+    dist_path = project.root / (dist if dist is not None else project.config.dist_dir)
     checked = check_dist(project, dist_path, require_tag=not allow_untagged)
     local = [(a.path, _sha256(a.path)) for a in checked.artifacts]
     attestations = {path: _attestations(path) for path, _ in local}
@@ -533,13 +535,13 @@ def publish(
             runner(*_twine_command(target, pending), env=target.twine_env, silent=False)
             break
         except CommandError as exc:
-            kind, status, reason = _twine_failure(exc.output or str(exc))
+            kind, _status, reason = _twine_failure(exc.output or str(exc))
         reason = _scrub(reason, target.secrets)
         done = ", ".join(f.path.name for f in plan.uploads if f not in pending)
         progress = f" ({done} uploaded earlier)" if done else ""
         if kind == "credentials":
             raise PublishError(
-                f"{target.shown} refused the credentials (HTTP {status}: {reason}): check "
+                f"{target.shown} refused the credentials ({reason}): check "
                 "TWINE_USERNAME/TWINE_PASSWORD (for PyPI: username __token__ and an API token), "
                 "the keyring or ~/.pypirc entry, or the trusted publisher set up on the index"
                 f"{progress}."
@@ -556,7 +558,7 @@ def publish(
                 continue  # another run uploaded the same file meanwhile: go on with the rest
         if kind == "exists":
             raise PublishError(
-                f"{target.shown} rejected the upload (HTTP {status}: {reason}) but does not list "
+                f"{target.shown} rejected the upload ({reason}) but does not list "
                 f"{', '.join(f.path.name for f in pending)} at {listing.url}: check the index URL "
                 f"(--index-url) and the index's own rules{progress}."
             )

@@ -178,6 +178,17 @@ def test_wrong_password_is_explained_and_never_shown(
     assert listed(pypiserver, name) == {}  # and nothing arrived
 
 
+def test_missing_credentials_never_prompt(
+    pypiserver: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = release(tmp_path / "p", "pub-nocreds")
+    monkeypatch.delenv("TWINE_USERNAME")
+    monkeypatch.delenv("TWINE_PASSWORD")
+    with pytest.raises(PublishError, match=r"no usable credentials .*Credential not found"):
+        publish(repo.path, repository=pypiserver.url, yes=True, backoff=0)
+    assert listed(pypiserver, "pub-nocreds") == {}
+
+
 def test_server_down_fails_clearly_before_anything_is_sent(tmp_path: Path) -> None:
     repo = release(tmp_path / "p", "pub-down")
     port = free_port()  # nothing listens there

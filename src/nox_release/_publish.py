@@ -385,7 +385,7 @@ _CONNECTION = re.compile(
 
 def _twine_failure(output: str) -> tuple[str, int | None, str]:
     """(kind, HTTP status, short reason) of a failed ``twine upload``; kind is "transient",
-    "credentials", "exists", "client" or "other"."""
+    "credentials", "no-credentials", "exists", "client" or "other"."""
     text = _ANSI.sub("", output)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     status_match = None
@@ -404,6 +404,11 @@ def _twine_failure(output: str) -> tuple[str, int | None, str]:
         if status in (400, 409):
             return "exists", status, reason
         return "client", status, reason
+    missing = next(
+        (ln for ln in lines if "NonInteractive:" in ln or "TrustedPublishingFailure" in ln), None
+    )
+    if missing is not None:
+        return "no-credentials", None, _shorten(missing)
     if any(_CONNECTION.search(line) for line in lines):
         last = next((ln for ln in reversed(lines) if _CONNECTION.search(ln)), lines[-1])
         return "transient", None, _shorten(last)
@@ -556,6 +561,13 @@ def publish(
                 break  # what failed had in fact arrived (or a concurrent run uploaded it)
             if kind == "exists" and len(pending) < before:
                 continue  # another run uploaded the same file meanwhile: go on with the rest
+        if kind == "no-credentials":
+            raise PublishError(
+                f"twine found no usable credentials for {target.shown} ({reason}): set "
+                "TWINE_USERNAME/TWINE_PASSWORD (for PyPI: username __token__ and an API token), "
+                "store them in keyring or ~/.pypirc, or, in CI, set up trusted publishing "
+                f"(docs/publish.md){progress}."
+            )
         if kind == "exists":
             raise PublishError(
                 f"{target.shown} rejected the upload ({reason}) but does not list "

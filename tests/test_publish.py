@@ -77,6 +77,7 @@ def test_first_upload_then_second_run_uploads_nothing(pypiserver: Index, tmp_pat
 
 def test_published_package_installs_with_pip(pypiserver: Index, tmp_path: Path) -> None:
     repo = release(tmp_path / "p", "pub-pip", "2.1.0")
+    repo.git("checkout", "-q", "--detach", "v2.1.0")  # as CI checks out a pushed tag
     publish(repo.path, repository=pypiserver.url, yes=True, backoff=0)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

@@ -41,4 +41,10 @@ def bench(session: nox.Session) -> None:
 
 
 #: Peer tools the benchmarks compare against, installed into the bench session's own environment.
-BENCH_PEERS: list[str] = []
+BENCH_PEERS: list[str] = [
+    # bench_publish (issue 7): a local index and a sample build
+    "pypiserver",
+    "passlib",
+    "uv",
+    "hatchling",
+]

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     )
     from ._plan import FileChange, Plan, apply_plan
     from ._project import Project, load_config
+    from ._publish import PublishError, PublishPlan, PublishResult, publish
     from ._runner import Runner, SubprocessRunner
     from ._sessions import register
     from ._tags import TagFormat
@@ -50,6 +51,9 @@ _LAZY = {
     "GitError": "_errors",
     "Plan": "_plan",
     "Project": "_project",
+    "PublishError": "_publish",
+    "PublishPlan": "_publish",
+    "PublishResult": "_publish",
     "ReleaseError": "_errors",
     "Runner": "_runner",
     "SubprocessRunner": "_runner",
@@ -63,6 +67,7 @@ _LAZY = {
     "config_from_pyproject": "_config",
     "load_config": "_project",
     "newest_release_tag": "_bump",
+    "publish": "_publish",
     "register": "_sessions",
     "release_version": "_bump",
 }
@@ -77,6 +82,9 @@ __all__ = [
     "GitError",
     "Plan",
     "Project",
+    "PublishError",
+    "PublishPlan",
+    "PublishResult",
     "ReleaseError",
     "Runner",
     "SubprocessRunner",
@@ -91,6 +99,7 @@ __all__ = [
     "config_from_pyproject",
     "load_config",
     "newest_release_tag",
+    "publish",
     "register",
     "release_version",
 ]

@@ -163,6 +163,50 @@ def _release_branch(session: Session, root: Path) -> None:
     release_branch(str(root), from_tag=args.from_tag, dry_run=args.dry_run, log=session.log)
 
 
+# --- publish sessions (issue 7) ---
+
+
+@_session(
+    "publish",
+    "Upload dist/ to the package index with twine: skips files already there (same sha256), "
+    "refuses different ones, verifies the index afterwards. Options: --repository, "
+    "--index-url, --allow-untagged, --dry-run, --yes.",
+)
+def _publish(session: Session, root: Path) -> None:
+    from ._publish import publish
+
+    parser = _parser("publish", "Upload the release to a package index, idempotent and verified.")
+    parser.add_argument(
+        "--repository",
+        help="pypi, testpypi, a ~/.pypirc section or an upload URL (default: the "
+        "'repository' key, else pypi)",
+    )
+    parser.add_argument(
+        "--index-url", help="the index's simple API, when not derivable from the upload URL"
+    )
+    parser.add_argument(
+        "--allow-untagged",
+        action="store_true",
+        help="publish artifacts without a release tag on HEAD (for test indexes)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would be uploaded and skipped; send nothing",
+    )
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    args = _parse(session, parser)
+    publish(
+        root,
+        repository=args.repository,
+        index_url=args.index_url,
+        allow_untagged=args.allow_untagged,
+        dry_run=args.dry_run,
+        yes=args.yes,
+        log=session.log,
+    )
+
+
 def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
     def session_func(session: Session) -> None:
         try:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ._plan import FileChange, Plan, apply_plan
     from ._project import Project, load_config
     from ._runner import Runner, SubprocessRunner
+    from ._sbom import SbomError, SbomResult, embed_sbom, sbom
     from ._sessions import register
     from ._tags import TagFormat
     from ._version import Version
@@ -48,6 +49,8 @@ _LAZY = {
     "Project": "_project",
     "ReleaseError": "_errors",
     "Runner": "_runner",
+    "SbomError": "_sbom",
+    "SbomResult": "_sbom",
     "SubprocessRunner": "_runner",
     "TagFormat": "_tags",
     "Version": "_version",
@@ -57,10 +60,12 @@ _LAZY = {
     "bump": "_bump",
     "check_versions": "_bump",
     "config_from_pyproject": "_config",
+    "embed_sbom": "_sbom",
     "load_config": "_project",
     "newest_release_tag": "_bump",
     "register": "_sessions",
     "release_version": "_bump",
+    "sbom": "_sbom",
 }
 
 __all__ = [
@@ -75,6 +80,8 @@ __all__ = [
     "Project",
     "ReleaseError",
     "Runner",
+    "SbomError",
+    "SbomResult",
     "SubprocessRunner",
     "TagFormat",
     "Version",
@@ -85,10 +92,12 @@ __all__ = [
     "bump",
     "check_versions",
     "config_from_pyproject",
+    "embed_sbom",
     "load_config",
     "newest_release_tag",
     "register",
     "release_version",
+    "sbom",
 ]
 
 

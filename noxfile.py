@@ -41,4 +41,8 @@ def bench(session: nox.Session) -> None:
 
 
 #: Peer tools the benchmarks compare against, installed into the bench session's own environment.
-BENCH_PEERS: list[str] = []
+BENCH_PEERS: list[str] = [
+    # bench_sbom: the sbom step's two installers (uv, and venv + pip as the fallback).
+    "uv",
+    "pip",
+]

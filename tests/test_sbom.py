@@ -216,6 +216,10 @@ def test_embed_puts_the_sbom_in_the_wheel_and_the_installed_package(
     assert wheel.read_bytes() == wheel_bytes
 
 
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_requirements_lock_from_config_describes_the_locked_set(
     tmp_path: Path, wheelhouse: Wheelhouse
 ) -> None:
@@ -223,8 +227,13 @@ def test_requirements_lock_from_config_describes_the_locked_set(
         tmp_path / "sample-app",
         extra='\n[tool.nox-release]\nsbom-lock = "requirements.lock"\nsbom-embed = true\n',
     )
-    repo.write("requirements.lock", "dep-a==1.0.0\ndep-b==2.0.0\n")
-    result = run(repo, wheelhouse)
+    # A hashed lock (pip-compile --generate-hashes style) switches pip to hash-checking mode.
+    a, b = (next(wheelhouse.main.glob(f"{n}-*.whl")) for n in ("dep_a", "dep_b"))
+    repo.write(
+        "requirements.lock",
+        f"dep-a==1.0.0 --hash=sha256:{sha256(a)}\ndep-b==2.0.0 --hash=sha256:{sha256(b)}\n",
+    )
+    result = run(repo, wheelhouse, installer="pip")
     assert result.lock == repo.path / "requirements.lock"
     assert result.embedded  # sbom-embed = true
     assert result.components == (("dep-a", "1.0.0"), ("dep-b", "2.0.0"))  # not the newest 2.1.0
@@ -361,3 +370,41 @@ def test_the_sbom_session(sample: Repo, wheelhouse: Wheelhouse, tmp_path: Path) 
     assert failed.returncode != 0
     assert "run the build session first" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_spdx_mapping_of_licences_that_are_not_spdx_expressions() -> None:
+    from datetime import datetime
+
+    from nox_release._sbom import _spdx_document, _spdx_text
+
+    def component(name: str, licenses: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "bom-ref": f"{name}==1.0",
+            "name": name,
+            "version": "1.0",
+            "purl": f"pkg:pypi/{name}@1.0",
+            "licenses": licenses,
+        }
+
+    cdx = {
+        "serialNumber": "urn:uuid:00000000-0000-5000-8000-000000000000",
+        "metadata": {"component": component("Root_Pkg", [{"license": {"name": "Custom Licence"}}])},
+        "components": [
+            component("two", [{"expression": "MIT OR Apache-2.0"}]),
+            component("three", [{"license": {"id": "MIT"}}, {"license": {"id": "BSD-3-Clause"}}]),
+        ],
+        "dependencies": [
+            {"ref": "Root_Pkg==1.0", "dependsOn": ["two==1.0", "three==1.0"]},
+            {"ref": "two==1.0", "dependsOn": ["unknown==9"]},  # not installed: no edge
+        ],
+    }
+    text = _spdx_text(_spdx_document(cdx, datetime(2024, 1, 2, 3, 4, 5)), "test")
+    doc = json.loads(text)
+    packages = {p["name"]: p for p in doc["packages"]}
+    assert packages["Root_Pkg"]["SPDXID"] == "SPDXRef-Package-root-pkg-1.0"
+    assert packages["Root_Pkg"]["licenseDeclared"] == "NOASSERTION"
+    assert "Custom Licence" in packages["Root_Pkg"]["licenseComments"]
+    assert packages["two"]["licenseDeclared"] == "MIT OR Apache-2.0"
+    assert packages["three"]["licenseDeclared"] == "MIT AND BSD-3-Clause"
+    assert edges_spdx(doc) == {("Root_Pkg", "two"), ("Root_Pkg", "three")}
+    assert doc["creationInfo"]["created"] == "2024-01-02T03:04:05Z"

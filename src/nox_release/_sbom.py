@@ -31,6 +31,7 @@ import base64
 import csv
 import hashlib
 import importlib
+import importlib.util
 import io
 import json
 import os
@@ -209,12 +210,15 @@ class _Installer:
 def _installer(choice: str) -> _Installer:
     if choice not in ("auto", "uv", "pip"):
         raise SbomError(f"installer {choice!r} is not one of auto, uv, pip.")
-    if choice == "pip":
-        return _Installer(None)
-    uv = _find_uv()
+    uv = None if choice == "pip" else _find_uv()
     if uv is None and choice == "uv":
         raise SbomError(
             "uv is not installed: install it ('pip install uv') or use installer='pip'."
+        )
+    if uv is None and importlib.util.find_spec("pip") is None:
+        raise SbomError(
+            f"neither uv nor pip is installed next to nox-release ({sys.executable}): install "
+            "one of them ('python -m ensurepip' or 'pip install uv') to make the SBOM environment."
         )
     return _Installer(uv)
 
@@ -701,9 +705,10 @@ def sbom(
             commands.append(chosen.install(env, [*index_args, str(wheel)]))
         else:
             req = requirements if _is_uv_lock(lock_path) else lock_path
-            commands.append(
-                chosen.install(env, ["--no-deps", *index_args, "-r", str(req), str(wheel)])
-            )
+            # Two installs: a lock with hashes turns on pip's hash-checking mode, which would
+            # refuse the wheel (a local file with no hash in the lock).
+            commands.append(chosen.install(env, ["--no-deps", *index_args, "-r", str(req)]))
+            commands.append(chosen.install(env, ["--no-deps", str(wheel)]))
             commands.append(chosen.check(env))
         cdx_raw = tmp / "raw.cdx.json"
         commands.append(
@@ -753,13 +758,13 @@ def sbom(
         if lock_path is not None and _is_uv_lock(lock_path):
             _run(run, next(steps), f"exporting {lock_path} with 'uv export --frozen'")
         _run(run, next(steps), "creating the isolated environment")
-        _run(
-            run,
-            next(steps),
-            f"installing {wheel.name} into a fresh environment",
-            hint=": make its dependencies reachable (--find-links DIR, or --index-url for a "
-            "private index)",
+        hint = (
+            ": make the dependencies reachable (--find-links DIR, or --index-url for a private "
+            "index)"
         )
+        if lock_path is not None:
+            _run(run, next(steps), f"installing the locked set of {lock_path.name}", hint=hint)
+        _run(run, next(steps), f"installing {wheel.name} into a fresh environment", hint=hint)
         if lock_path is not None:
             try:
                 run(*next(steps), silent=True)

@@ -36,6 +36,7 @@ import io
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 import tempfile
@@ -731,9 +732,9 @@ def sbom(
             if lock_path is not None:
                 log(f"describing the locked set in {_rel(lock_path, project.root)}")
             for argv in commands:
-                shown = " ".join(argv).replace(tmp_name, "<tmp>")
-                if isinstance(run, SubprocessRunner):
-                    shown = run.scrub(shown)
+                shown = shlex.join(argv).replace(tmp_name, "<tmp>")
+                for secret in secrets:
+                    shown = shown.replace(secret, "***")
                 log(f"$ {shown}")
             log(f"would write {_rel(cdx_path, project.root)} (CycloneDX {CYCLONEDX_VERSION} JSON)")
             log(f"would write {_rel(spdx_path, project.root)} ({SPDX_VERSION} JSON)")

@@ -47,4 +47,6 @@ BENCH_PEERS: list[str] = [
     "passlib",
     "uv",
     "hatchling",
+    # bench_sbom: the sbom step's two installers (uv, and venv + pip as the fallback).
+    "pip",
 ]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ._project import Project, load_config
     from ._publish import PublishError, PublishPlan, PublishResult, publish
     from ._runner import Runner, SubprocessRunner
+    from ._sbom import SbomError, SbomResult, embed_sbom, sbom
     from ._sessions import register
     from ._tags import TagFormat
     from ._version import Version
@@ -56,6 +57,8 @@ _LAZY = {
     "PublishResult": "_publish",
     "ReleaseError": "_errors",
     "Runner": "_runner",
+    "SbomError": "_sbom",
+    "SbomResult": "_sbom",
     "SubprocessRunner": "_runner",
     "TagFormat": "_tags",
     "Version": "_version",
@@ -65,11 +68,13 @@ _LAZY = {
     "bump": "_bump",
     "check_versions": "_bump",
     "config_from_pyproject": "_config",
+    "embed_sbom": "_sbom",
     "load_config": "_project",
     "newest_release_tag": "_bump",
     "publish": "_publish",
     "register": "_sessions",
     "release_version": "_bump",
+    "sbom": "_sbom",
 }
 
 __all__ = [
@@ -87,6 +92,8 @@ __all__ = [
     "PublishResult",
     "ReleaseError",
     "Runner",
+    "SbomError",
+    "SbomResult",
     "SubprocessRunner",
     "TagFormat",
     "Version",
@@ -97,11 +104,13 @@ __all__ = [
     "bump",
     "check_versions",
     "config_from_pyproject",
+    "embed_sbom",
     "load_config",
     "newest_release_tag",
     "publish",
     "register",
     "release_version",
+    "sbom",
 ]
 
 

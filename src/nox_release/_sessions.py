@@ -207,6 +207,57 @@ def _publish(session: Session, root: Path) -> None:
     )
 
 
+# --- sbom sessions (issue 6) ---
+@_session(
+    "sbom",
+    "CycloneDX 1.6 and SPDX 2.3 SBOMs of the built wheel into dist/, validated. Options: "
+    "--embed/--no-embed, --lock PATH, --no-lock, --find-links DIR, --no-index, --index-url URL, "
+    "--extra-index-url URL, --dry-run.",
+)
+def _sbom(session: Session, root: Path) -> None:
+    from ._runner import SubprocessRunner
+    from ._sbom import sbom
+
+    parser = _parser("sbom", "Write dist/<name>-<version>.cdx.json and .spdx.json for the wheel.")
+    parser.add_argument(
+        "--embed",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="put the CycloneDX SBOM into the wheel's .dist-info/sboms/ (default: sbom-embed)",
+    )
+    lock = parser.add_mutually_exclusive_group()
+    lock.add_argument(
+        "--lock", metavar="PATH", help="describe this uv.lock or requirements file's locked set"
+    )
+    lock.add_argument(
+        "--no-lock", action="store_true", help="ignore sbom-lock: describe a fresh resolution"
+    )
+    parser.add_argument(
+        "--find-links", metavar="DIR", action="append", default=[], help="a wheelhouse (repeatable)"
+    )
+    parser.add_argument("--no-index", action="store_true", help="install from --find-links only")
+    parser.add_argument("--index-url", metavar="URL", help="the package index to install from")
+    parser.add_argument(
+        "--extra-index-url", metavar="URL", action="append", default=[], help="another index"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    args = _parse(session, parser)
+    extra = ["--index-url", args.index_url] if args.index_url else []
+    for url in args.extra_index_url:
+        extra += ["--extra-index-url", url]
+    sbom(
+        root,
+        embed=args.embed,
+        lock=False if args.no_lock else args.lock,
+        find_links=args.find_links,
+        no_index=args.no_index,
+        installer_args=extra,
+        runner=SubprocessRunner(log=session.log),
+        log=session.log,
+        dry_run=args.dry_run,
+    )
+
+
 def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
     def session_func(session: Session) -> None:
         try:

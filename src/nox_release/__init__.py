@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from ._artifacts import ArtifactError, DistCheck, check_dist
+    from ._build import BuildResult, build, write_checksums
     from ._bump import BumpResult, bump, check_versions, newest_release_tag, release_version
+    from ._check import twine_check
     from ._config import Config, config_from_pyproject
     from ._errors import (
         BumpError,
@@ -37,6 +40,13 @@ if TYPE_CHECKING:
     from ._version import Version
 
 _LAZY = {
+    "ArtifactError": "_artifacts",
+    "BuildResult": "_build",
+    "DistCheck": "_artifacts",
+    "build": "_build",
+    "check_dist": "_artifacts",
+    "twine_check": "_check",
+    "write_checksums": "_build",
     "BumpError": "_errors",
     "BumpResult": "_bump",
     "CommandError": "_errors",
@@ -64,11 +74,14 @@ _LAZY = {
 }
 
 __all__ = [
+    "ArtifactError",
+    "BuildResult",
     "BumpError",
     "BumpResult",
     "CommandError",
     "Config",
     "ConfigError",
+    "DistCheck",
     "FileChange",
     "GitError",
     "Plan",
@@ -82,13 +95,17 @@ __all__ = [
     "VersionSourceError",
     "__version__",
     "apply_plan",
+    "build",
     "bump",
+    "check_dist",
     "check_versions",
     "config_from_pyproject",
     "load_config",
     "newest_release_tag",
     "register",
     "release_version",
+    "twine_check",
+    "write_checksums",
 ]
 
 

@@ -359,9 +359,11 @@ def twine_check_files(paths: list[Path], runner: Runner) -> None:
 
     if not paths:
         return
-    cmd = [sys.executable, "-m", "twine", "check", "--strict", *[str(p) for p in paths]]
+    cmd = [sys.executable, "-m", "twine", "--no-color", "check", "--strict"]
+    cmd += [str(p) for p in paths]
     try:
-        runner(*cmd, env={"NO_COLOR": "1", "FORCE_COLOR": "0"}, silent=True)
+        # COLUMNS: twine prints through rich, which wraps long paths at the terminal's width.
+        runner(*cmd, env={"NO_COLOR": "1", "COLUMNS": "100000"}, silent=True)
     except CommandError as exc:
         output = re.sub(r"\x1b\[[0-9;]*m", "", exc.output or str(exc))
         failed: list[str] = []

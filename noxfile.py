@@ -41,4 +41,4 @@ def bench(session: nox.Session) -> None:
 
 
 #: Peer tools the benchmarks compare against, installed into the bench session's own environment.
-BENCH_PEERS: list[str] = []
+BENCH_PEERS: list[str] = ["uv"]  # bench_build compares with plain `uv build`

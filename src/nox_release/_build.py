@@ -243,15 +243,15 @@ def build(
         for path in built:
             if path.name.endswith(".tar.gz") and normalize_sdist(path, epoch):
                 log(f"set the timestamps in {path.name} to SOURCE_DATE_EPOCH (reproducible)")
-        # The fresh artifacts must be this project's name and version (and the tag's, when HEAD
-        # carries one) before dist/ is touched; the slower checks are twine-check's business.
-        check_dist(project, tmp, twine=False, integrity=False)
         kinds = sorted(p.name.endswith(".whl") for p in built)
         if kinds != [False, True]:
             raise CommandError(
                 f"{kind} built {', '.join(p.name for p in built) or 'nothing'} for "
                 f"{project.root}, expected one sdist and one wheel."
             )
+        # The fresh artifacts must be this project's name and version (and the tag's, when HEAD
+        # carries one) before dist/ is touched; the slower checks are twine-check's business.
+        check_dist(project, tmp, twine=False, integrity=False)
         # Commit to dist/: move what was there aside, then move the new artifacts in.
         if not dist.exists():
             dist.mkdir(parents=True)

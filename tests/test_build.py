@@ -8,6 +8,7 @@ which fetches the backend from the index (uv caches it).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -217,3 +218,22 @@ def test_sessions_under_nox(tmp_path: Path) -> None:
     assert refused.returncode != 0
     assert "HEAD carries no release tag of the form 'v{version}'" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_auto_falls_back_to_build_without_uv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_sample(tmp_path / "sample")
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "elsewhere" / "python"))
+    bin_dir = tmp_path / "bin"  # git, but no uv
+    bin_dir.mkdir()
+    git = shutil.which("git")
+    assert git is not None
+    (bin_dir / "git").symlink_to(git)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert find_uv() is None
+    lines: list[str] = []
+    assert build(repo.path, dry_run=True, log=lines.append).builder == "build"
+    assert "with python -m build (isolated)" in lines[0]
+    with pytest.raises(CommandError, match="builder is 'uv' but uv is not installed"):
+        build(repo.path, builder="uv", dry_run=True)

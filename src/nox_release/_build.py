@@ -111,7 +111,7 @@ def head_epoch(project: Project) -> int:
         raise GitError(
             f"{project.root} has no commit yet: commit first, builds are made from HEAD."
         )
-    return int(project.git.run("show", "-s", "--format=%ct", "HEAD"))
+    return int(project.git.run("show", "-s", "--no-show-signature", "--format=%ct", "HEAD"))
 
 
 def normalize_sdist(path: Path, epoch: int) -> bool:

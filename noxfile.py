@@ -45,7 +45,7 @@ BENCH_PEERS: list[str] = [
     # bench_publish (issue 7): a local index and a sample build
     "pypiserver",
     "passlib",
-    "uv",
+    "uv",  # also bench_build: plain `uv build` next to the build step
     "hatchling",
     # bench_sbom: the sbom step's two installers (uv, and venv + pip as the fallback).
     "pip",

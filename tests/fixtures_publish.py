@@ -143,7 +143,11 @@ def release(
         path,
         name=name,
         version=version,
-        files={f"src/{module}/__init__.py": f'__version__ = "{version}"\n{body}'},
+        extra='readme = "README.md"\n',
+        files={
+            f"src/{module}/__init__.py": f'__version__ = "{version}"\n{body}',
+            "README.md": f"# {name}\n\nA sample release.\n",
+        },
     )
     if tag:
         repo.tag(f"v{version}")

@@ -22,7 +22,10 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._artifacts import ArtifactError, DistCheck, check_dist
+    from ._build import BuildResult, build, write_checksums
     from ._bump import BumpResult, bump, check_versions, newest_release_tag, release_version
+    from ._check import twine_check
     from ._config import Config, config_from_pyproject
     from ._errors import (
         BumpError,
@@ -43,6 +46,13 @@ if TYPE_CHECKING:
     from ._version import Version
 
 _LAZY = {
+    "ArtifactError": "_artifacts",
+    "BuildResult": "_build",
+    "DistCheck": "_artifacts",
+    "build": "_build",
+    "check_dist": "_artifacts",
+    "twine_check": "_check",
+    "write_checksums": "_build",
     "BumpError": "_errors",
     "BumpResult": "_bump",
     "CommandError": "_errors",
@@ -78,11 +88,14 @@ _LAZY = {
 }
 
 __all__ = [
+    "ArtifactError",
+    "BuildResult",
     "BumpError",
     "BumpResult",
     "CommandError",
     "Config",
     "ConfigError",
+    "DistCheck",
     "FileChange",
     "GitError",
     "Plan",
@@ -101,7 +114,9 @@ __all__ = [
     "VersionSourceError",
     "__version__",
     "apply_plan",
+    "build",
     "bump",
+    "check_dist",
     "check_versions",
     "config_from_pyproject",
     "embed_sbom",
@@ -111,6 +126,8 @@ __all__ = [
     "register",
     "release_version",
     "sbom",
+    "twine_check",
+    "write_checksums",
 ]
 
 

@@ -258,6 +258,56 @@ def _sbom(session: Session, root: Path) -> None:
     )
 
 
+# --- build sessions (issue 5) ---
+@_session(
+    "build",
+    "Build the sdist and the wheel of HEAD into dist/, reproducibly, moving earlier files to "
+    "dist/.stale/ and writing dist/SHA256SUMS. Options: --dry-run, --builder, --no-isolation.",
+)
+def _build_session(session: Session, root: Path) -> None:
+    from ._build import build
+
+    parser = _parser("build", "Build the sdist and the wheel into dist/.")
+    parser.add_argument(
+        "--builder",
+        choices=["auto", "uv", "build"],
+        help="uv build, python -m build, or auto (uv when available); default: the builder key",
+    )
+    parser.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="build in the running environment (the backend must be installed there)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would be built, build nothing"
+    )
+    args = _parse(session, parser)
+    build(
+        root,
+        builder=args.builder,
+        isolation=not args.no_isolation,
+        dry_run=args.dry_run,
+        log=session.log,
+    )
+
+
+@_session(
+    "twine-check",
+    "twine check --strict on every artifact in dist/, and proof that they are this release: "
+    "name, version and tag agree, wheel RECORD hashes match. Options: --require-tag, --dist.",
+)
+def _twine_check_session(session: Session, root: Path) -> None:
+    from ._check import twine_check
+
+    parser = _parser("twine-check", "Check the artifacts in dist/.")
+    parser.add_argument(
+        "--require-tag", action="store_true", help="fail unless HEAD carries a release tag"
+    )
+    parser.add_argument("--dist", metavar="DIR", help="the folder to check (default: dist-dir)")
+    args = _parse(session, parser)
+    twine_check(root, dist=args.dist, require_tag=args.require_tag, log=session.log)
+
+
 def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
     def session_func(session: Session) -> None:
         try:

@@ -19,6 +19,13 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from ._bump import BumpResult, bump, check_versions, newest_release_tag, release_version
+    from ._changelog import (
+        ChangelogError,
+        default_cliff_config,
+        preview_changelog,
+        release_notes,
+        update_changelog,
+    )
     from ._config import Config, config_from_pyproject
     from ._errors import (
         BumpError,
@@ -39,6 +46,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "BumpError": "_errors",
     "BumpResult": "_bump",
+    "ChangelogError": "_changelog",
     "CommandError": "_errors",
     "Config": "_config",
     "ConfigError": "_errors",
@@ -57,15 +65,20 @@ _LAZY = {
     "bump": "_bump",
     "check_versions": "_bump",
     "config_from_pyproject": "_config",
+    "default_cliff_config": "_changelog",
     "load_config": "_project",
     "newest_release_tag": "_bump",
+    "preview_changelog": "_changelog",
     "register": "_sessions",
+    "release_notes": "_changelog",
     "release_version": "_bump",
+    "update_changelog": "_changelog",
 }
 
 __all__ = [
     "BumpError",
     "BumpResult",
+    "ChangelogError",
     "CommandError",
     "Config",
     "ConfigError",
@@ -85,10 +98,14 @@ __all__ = [
     "bump",
     "check_versions",
     "config_from_pyproject",
+    "default_cliff_config",
     "load_config",
     "newest_release_tag",
+    "preview_changelog",
     "register",
+    "release_notes",
     "release_version",
+    "update_changelog",
 ]
 
 

@@ -24,7 +24,13 @@ from nox_release import (
     release_notes,
     update_changelog,
 )
-from nox_release._changelog import folded_tags, forge_from_remote, merge_changelog, tag_pattern
+from nox_release._changelog import (
+    _sections,
+    folded_tags,
+    forge_from_remote,
+    merge_changelog,
+    tag_pattern,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -278,6 +284,22 @@ def test_prerelease_sections_are_kept_when_not_folding(tmp_path: Path, clock: Cl
     assert entries(sections[1]) == {"Added": ["In the rc"]}
 
 
+def test_other_tags_are_not_releases(proj: Repo, clock: Clock) -> None:
+    clock.commit(proj, "feat: one")
+    clock.tag(proj, "v1.0.0")
+    clock.commit(proj, "feat: two")
+    clock.tag(proj, "docs-2024")  # another kind of tag
+    clock.commit(proj, "fix: three")
+    clock.tag(proj, "v1.1.0-RC1")  # matches tag-format, but not a version nox-release writes
+    clock.commit(proj, "fix: four")
+    clock.tag(proj, "v1.1.0")
+    update_changelog(proj.path)
+    md = proj.read("CHANGELOG.md")
+    _, sections = parse_changelog(md)
+    check_structure(md, ["1.1.0", "1.0.0"])
+    assert entries(sections[0]) == {"Added": ["Two"], "Fixed": ["Three", "Four"]}
+
+
 def test_tag_pattern_and_folding_rules() -> None:
     rx = re.compile(tag_pattern("release-{version}+x"))
     assert rx.match("release-1.2.0rc1+x") and not rx.match("release-1.2.0rc1+xy")
@@ -328,6 +350,25 @@ def test_hand_written_file_without_releases_gets_them_below(proj: Repo, clock: C
     raw = (proj.path / "CHANGELOG.md").read_bytes()
     assert raw.startswith(b"# Changes\r\n\r\nBy hand.\r\n\r\n## [1.0.0] - ")
     assert b"\n" not in raw.replace(b"\r\n", b"")  # the file's CRLF newlines are kept
+
+
+@pytest.mark.parametrize(
+    ("heading", "tag"),
+    [
+        ("## [1.1.0] - 2024-01-03", "v1.1.0"),
+        ("## Version 1.1.0 (3 January 2024)", "v1.1.0"),
+        ("# v1.1.0rc1", "v1.1.0rc1"),
+        ("### [1.1.0-rc.1](https://x/compare/v1.0.0...v1.1.0-rc.1)", "v1.1.0rc1"),
+        ("## Released 1.0.0.", "v1.0.0"),
+        ("## 1.1.0rc2 (not a release)", None),
+        ("## Upgrading from 11.1.0", None),
+        ("Not a heading 1.0.0", None),
+    ],
+)
+def test_which_heading_names_which_release(heading: str, tag: str | None) -> None:
+    releases = [(f"v{v}", Version(v)) for v in ("1.0.0", "1.1.0rc1", "1.1.0")]
+    found = _sections([heading + "\n", "text\n"], releases)
+    assert list(found) == ([tag] if tag else [])
 
 
 def test_merge_keeps_everything_but_folded_sections() -> None:

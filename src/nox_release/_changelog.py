@@ -27,6 +27,7 @@ import tempfile
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -209,20 +210,35 @@ _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[a-z]+://[^>]*>")
 
 
-def _mentions(text: str, needle: str) -> bool:
-    return (
-        re.search(
-            r"(?<![0-9A-Za-z.+-])" + re.escape(needle) + r"(?![0-9A-Za-z]|[.+-][0-9A-Za-z])", text
-        )
-        is not None
-    )
+#: Words of a heading that can name a release: tag-like runs, and versions inside them
+#: ("v1.2.0" -> "1.2.0"; a version may follow letters, never digits or "." "+" "-").
+_WORD = re.compile(r"[\w.+!/-]+")
+_VERSION_IN_WORD = re.compile(r"(?<![0-9.+-])[0-9][0-9A-Za-z.+!-]*")
 
 
-def _names(tag: str, version: Version) -> list[str]:
-    names = [tag, version.pep440]
-    with contextlib.suppress(ReleaseError):
-        names.append(version.semver)
+def _release_names(releases: Iterable[Release]) -> dict[str, str]:
+    """Every way a heading can name a release (tag, PEP 440, SemVer) -> its tag."""
+    names: dict[str, str] = {}
+    for tag, version in releases:
+        names.setdefault(tag, tag)
+        names.setdefault(version.pep440, tag)
+        with contextlib.suppress(ReleaseError):
+            names.setdefault(version.semver, tag)
     return names
+
+
+def _named(text: str, names: Mapping[str, str]) -> list[str]:
+    """The tags ``text`` names as whole words (``1.1.0`` does not name ``1.1.0rc1``)."""
+    out = []
+    for word in _WORD.finditer(text):
+        candidates = [word.group(0)]
+        candidates += [m.group(0) for m in _VERSION_IN_WORD.finditer(word.group(0))]
+        for candidate in candidates:
+            tag = names.get(candidate.rstrip(".+!-/"))
+            if tag is not None:
+                out.append(tag)
+                break
+    return out
 
 
 @dataclass(frozen=True)
@@ -249,14 +265,14 @@ def _sections(lines: Sequence[str], releases: Sequence[Release]) -> dict[str, _S
         m = None if in_fence else _HEADING.match(line)
         if m is not None:
             headings.append((i, len(m.group(1)), _LINK_TARGET.sub("]", m.group(2))))
+    names = _release_names(releases)
     found: dict[str, _Section] = {}
     for n, (i, level, text) in enumerate(headings):
-        for tag, version in releases:
-            if tag in found or not any(_mentions(text, name) for name in _names(tag, version)):
-                continue
-            end = next((j for j, lv, _ in headings[n + 1 :] if lv <= level), len(lines))
-            found[tag] = _Section(tag, i, end, level)
-            break
+        tag = next((t for t in _named(text, names) if t not in found), None)
+        if tag is None:
+            continue
+        end = next((j for j, lv, _ in headings[n + 1 :] if lv <= level), len(lines))
+        found[tag] = _Section(tag, i, end, level)
     return found
 
 
@@ -364,12 +380,15 @@ class _Cliff:
         from ._runner import SubprocessRunner
 
         self.project = project
-        self.runner: Runner = runner or SubprocessRunner(cwd=project.root)
-        self.log = log
+        self.runner: Runner = runner or SubprocessRunner(cwd=project.root, log=log)
+        self.forge = forge_from_remote(project.git.remote_url(project.config.remote))
         self._tmp = tempfile.TemporaryDirectory(prefix="nox-release-cliff-")
         self.workdir = Path(self._tmp.name)
-        self.forge = forge_from_remote(project.git.remote_url(project.config.remote))
-        self.config = _cliff_config(project, self.workdir, self.forge)
+        try:
+            self.config = _cliff_config(project, self.workdir, self.forge)
+        except BaseException:
+            self._tmp.cleanup()
+            raise
         fmt = project.config.tags
         self.pattern = tag_pattern(fmt.template)
         prefix, suffix = _tag_affixes(fmt.template)
@@ -388,25 +407,28 @@ class _Cliff:
         self._tmp.cleanup()
 
     # releases -------------------------------------------------------------------------------
+    @cached_property
+    def _tags(self) -> list[str]:
+        return self.project.git.tags(self.project.config.tags.glob, merged="HEAD")
+
     def releases(self) -> list[Release]:
         """Release tags of ``tag-format`` reachable from HEAD, oldest version first."""
         fmt = self.project.config.tags
         out = []
-        for tag in self.project.git.tags(fmt.glob, merged="HEAD"):
+        for tag in self._tags:
             version = fmt.parse(tag)
             if version is not None:
                 out.append((tag, version))
         return sorted(out, key=lambda r: r[1])
 
-    def strays(self) -> list[str]:
-        """Tags the tag pattern matches that are not releases (a version nox-release rejects)."""
+    def strays(self) -> set[str]:
+        """Tags the tag pattern matches that are not releases (a version nox-release rejects).
+
+        They are ignored (their commits go to the next release) rather than shown as releases.
+        """
         fmt = self.project.config.tags
         rx = re.compile(self.pattern)
-        return [
-            t
-            for t in self.project.git.tags(fmt.glob, merged="HEAD")
-            if rx.match(t) and fmt.parse(t) is None
-        ]
+        return {t for t in self._tags if rx.match(t) and fmt.parse(t) is None}
 
     def commit(self, tag: str) -> str:
         return self.project.git.run("rev-parse", f"refs/tags/{tag}^{{commit}}")
@@ -490,7 +512,7 @@ def _changelog_change(
         releases = [*[r for r in releases if r[0] != new[0]], new]
     folded = folded_tags(releases) if cfg.changelog_fold_prereleases else set()
     visible = [r for r in releases if r[0] not in folded]
-    ignore = folded | set(cliff.strays())
+    ignore = folded | cliff.strays()
     before = read_text(path) if path.exists() else None
     if not visible:
         log(f"no release tags of the form {cfg.tag_format} yet: {cfg.changelog_file} is unchanged")
@@ -626,7 +648,7 @@ def preview_changelog(
         folded = folded_tags(releases) if fold else set()
         earlier = [r for r in releases[:-1] if r[0] not in folded]
         rng = f"{cliff.commit(earlier[-1][0])}..HEAD" if earlier else None
-        text = cliff.render(rng, tag=tag, ignore=folded | set(cliff.strays()), strip="all")
+        text = cliff.render(rng, tag=tag, ignore=folded | cliff.strays(), strip="all")
     text = _join(text, "\n").rstrip("\n") + "\n"
     echo(text)
     return text
@@ -688,7 +710,7 @@ def release_notes(
             before = [r for r in before if r[0] not in folded]
         end = cliff.commit(target[0])
         rng = f"{cliff.commit(before[-1][0])}..{end}" if before else end
-        text = cliff.render(rng, ignore=folded | set(cliff.strays()), strip="all")
+        text = cliff.render(rng, ignore=folded | cliff.strays(), strip="all")
     text = _join(text, "\n")
     if not text:
         log(f"{target[0]} has no changes that the changelog shows")

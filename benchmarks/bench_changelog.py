@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from nox_release import preview_changelog, release_notes, update_changelog  # noqa: E402
-from nox_release._changelog import release_changelog_changes  # noqa: E402
-from nox_release._project import Project  # noqa: E402
-from nox_release._runner import tool  # noqa: E402
-from nox_release._version import Version  # noqa: E402
+from nox_release import preview_changelog, release_notes, update_changelog
+from nox_release._changelog import release_changelog_changes
+from nox_release._project import Project
+from nox_release._runner import tool
+from nox_release._version import Version
 
 KINDS = ("feat", "fix", "perf", "docs", "refactor", "fix(api)", "test", "ci")
 REPEAT = 5
@@ -79,39 +79,43 @@ def median_ms(func: Callable[[], object], before: Callable[[], object] | None = 
     return statistics.median(times)
 
 
+def measure(repo: Path) -> tuple[float, ...]:
+    """The medians for one history (see the module docs), in the table's column order."""
+    quiet = {"echo": lambda _t: None}
+    changelog = repo / "CHANGELOG.md"
+    project = Project(repo)
+    nxt = Version(project.version().pep440).bump("minor")
+    cliff = [tool("git-cliff"), "-r", str(repo), "-o", os.devnull]
+    baseline = median_ms(lambda: subprocess.run(cliff, check=True, capture_output=True))
+    fresh = median_ms(lambda: update_changelog(repo), before=lambda: changelog.unlink(True))
+    # Incremental: the file lacks only the newest release.
+    update_changelog(repo)
+    full = changelog.read_text()
+    newest = full.index("## [", full.index("## [") + 1)
+    trimmed = full[: full.index("## [")] + full[newest:]
+    incremental = median_ms(
+        lambda: update_changelog(repo), before=lambda: changelog.write_text(trimmed)
+    )
+    # A bump of a project whose changelog is up to date (the usual case).
+    bump_plan = median_ms(lambda: release_changelog_changes(project, nxt, f"v{nxt}"))
+    preview = median_ms(lambda: preview_changelog(repo, nxt, **quiet))
+    notes = median_ms(lambda: release_notes(repo, **quiet))
+    return (baseline, fresh, incremental, bump_plan, preview, notes)
+
+
 def main() -> None:
     os.environ.setdefault("GIT_CONFIG_NOSYSTEM", "1")
-    os.environ.setdefault("GIT_AUTHOR_NAME", "B")
-    os.environ.setdefault("GIT_AUTHOR_EMAIL", "b@example.invalid")
-    os.environ.setdefault("GIT_COMMITTER_NAME", "B")
-    os.environ.setdefault("GIT_COMMITTER_EMAIL", "b@example.invalid")
-    quiet = {"echo": lambda _t: None}
+    for var in ("GIT_AUTHOR", "GIT_COMMITTER"):
+        os.environ.setdefault(f"{var}_NAME", "B")
+        os.environ.setdefault(f"{var}_EMAIL", "b@example.invalid")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for commits in (100, 1000, 5000):
-            repo = make_history(Path(tmp), commits)
-            changelog = repo / "CHANGELOG.md"
-            project = Project(repo)
-            nxt = Version(project.version().pep440).bump("minor")
-            cliff = [tool("git-cliff"), "-r", str(repo), "-o", os.devnull]
-            baseline = median_ms(lambda: subprocess.run(cliff, check=True, capture_output=True))
-            bump_plan = median_ms(lambda: release_changelog_changes(project, nxt, f"v{nxt}"))
-            fresh = median_ms(lambda: update_changelog(repo), before=lambda: changelog.unlink(True))
-            # Incremental: the file lacks only the newest release.
-            update_changelog(repo)
-            full = changelog.read_text()
-            newest = full.index("## [", full.index("## [") + 1)
-            trimmed = full[: full.index("## [")] + full[newest:]
-            incremental = median_ms(
-                lambda: update_changelog(repo), before=lambda: changelog.write_text(trimmed)
-            )
-            preview = median_ms(lambda: preview_changelog(repo, nxt, **quiet))
-            notes = median_ms(lambda: release_notes(repo, **quiet))
-            rows.append((commits, commits // 20, baseline, bump_plan, fresh, incremental, preview, notes))
+            rows.append((commits, commits // 20, *measure(make_history(Path(tmp), commits))))
     print(f"Changelog step, median of {REPEAT} runs, milliseconds (git-cliff {_cliff_version()})\n")
     print(
-        "| commits | tags | plain git-cliff | bump's changelog edit | update (fresh) "
-        "| update (1 missing) | preview | release-notes |"
+        "| commits | tags | plain git-cliff | update (no file) | update (1 missing) "
+        "| bump's changelog edit | preview | release-notes |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c, t, *ms in rows:

@@ -507,6 +507,17 @@ def test_a_git_cliff_failure_rolls_the_bump_back(
     assert proj.tags() == ["v1.0.0", "v1.1.0"]
 
 
+def test_git_cliff_is_not_let_write_on_its_own(
+    proj: Repo, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history(proj, clock)
+    monkeypatch.setenv("GIT_CLIFF_PREPEND", str(proj.path / "CHANGELOG.md"))
+    before = proj.snapshot()
+    with pytest.raises(ChangelogError, match=r"GIT_CLIFF_PREPEND is set.*unset"):
+        bump(proj.path, "patch")
+    assert proj.snapshot() == before
+
+
 def test_update_dry_run_writes_nothing(proj: Repo, clock: Clock) -> None:
     history(proj, clock)
     before = proj.snapshot()

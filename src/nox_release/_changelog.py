@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import re
 import sys
 import tempfile
@@ -373,12 +374,22 @@ def _cliff_config(project: Project, workdir: Path, forge: Forge | None) -> _Clif
     return _CliffConfig(path, "nox-release's default configuration", doc.unwrap(), default=True)
 
 
+#: git-cliff settings from the environment that would make it write a file of its own.
+_WRITING_ENV = ("GIT_CLIFF_PREPEND",)
+
+
 class _Cliff:
     """git-cliff for one project: its configuration, tag pattern, links, and a scratch folder."""
 
     def __init__(self, project: Project, runner: Runner | None, log: Log) -> None:
         from ._runner import SubprocessRunner
 
+        for var in _WRITING_ENV:
+            if os.environ.get(var):
+                raise ChangelogError(
+                    f"{var} is set in the environment, so git-cliff would write "
+                    f"{os.environ[var]} itself while nox-release only plans: unset {var}."
+                )
         self.project = project
         self.runner: Runner = runner or SubprocessRunner(cwd=project.root, log=log)
         self.forge = forge_from_remote(project.git.remote_url(project.config.remote))

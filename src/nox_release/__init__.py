@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from ._artifacts import ArtifactError, DistCheck, check_dist
     from ._build import BuildResult, build, write_checksums
     from ._bump import BumpResult, bump, check_versions, newest_release_tag, release_version
+    from ._changelog import (
+        ChangelogError,
+        default_cliff_config,
+        preview_changelog,
+        release_notes,
+        update_changelog,
+    )
     from ._check import twine_check
     from ._config import Config, config_from_pyproject
     from ._errors import (
@@ -48,16 +55,13 @@ if TYPE_CHECKING:
 _LAZY = {
     "ArtifactError": "_artifacts",
     "BuildResult": "_build",
-    "DistCheck": "_artifacts",
-    "build": "_build",
-    "check_dist": "_artifacts",
-    "twine_check": "_check",
-    "write_checksums": "_build",
     "BumpError": "_errors",
     "BumpResult": "_bump",
+    "ChangelogError": "_changelog",
     "CommandError": "_errors",
     "Config": "_config",
     "ConfigError": "_errors",
+    "DistCheck": "_artifacts",
     "FileChange": "_plan",
     "GitError": "_errors",
     "Plan": "_plan",
@@ -75,16 +79,24 @@ _LAZY = {
     "VersionError": "_errors",
     "VersionSourceError": "_errors",
     "apply_plan": "_plan",
+    "build": "_build",
     "bump": "_bump",
+    "check_dist": "_artifacts",
     "check_versions": "_bump",
     "config_from_pyproject": "_config",
+    "default_cliff_config": "_changelog",
     "embed_sbom": "_sbom",
     "load_config": "_project",
     "newest_release_tag": "_bump",
+    "preview_changelog": "_changelog",
     "publish": "_publish",
     "register": "_sessions",
+    "release_notes": "_changelog",
     "release_version": "_bump",
     "sbom": "_sbom",
+    "twine_check": "_check",
+    "update_changelog": "_changelog",
+    "write_checksums": "_build",
 }
 
 __all__ = [
@@ -92,6 +104,7 @@ __all__ = [
     "BuildResult",
     "BumpError",
     "BumpResult",
+    "ChangelogError",
     "CommandError",
     "Config",
     "ConfigError",
@@ -119,14 +132,18 @@ __all__ = [
     "check_dist",
     "check_versions",
     "config_from_pyproject",
+    "default_cliff_config",
     "embed_sbom",
     "load_config",
     "newest_release_tag",
+    "preview_changelog",
     "publish",
     "register",
+    "release_notes",
     "release_version",
     "sbom",
     "twine_check",
+    "update_changelog",
     "write_checksums",
 ]
 

@@ -308,6 +308,51 @@ def _twine_check_session(session: Session, root: Path) -> None:
     twine_check(root, dist=args.dist, require_tag=args.require_tag, log=session.log)
 
 
+# --- changelog sessions (issue 4) ---
+@_session(
+    "changelog",
+    "Bring the changelog (CHANGELOG.md) up to date with the release tags, using git-cliff. "
+    "Options: --dry-run; --preview [--version X] prints the next release's section.",
+)
+def _changelog(session: Session, root: Path) -> None:
+    from ._changelog import preview_changelog, update_changelog
+
+    parser = _parser("changelog", "Add the releases the changelog lacks, or preview the next.")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="print the section the next release would add (to stdout); write nothing",
+    )
+    parser.add_argument(
+        "--version",
+        help="with --preview: head the section with this version (default: the one "
+        "release-bump-auto would choose)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    args = _parse(session, parser)
+    if args.version is not None and not args.preview:
+        parser.error("--version goes with --preview")
+    if args.preview:
+        preview_changelog(root, args.version, log=session.log)
+    else:
+        update_changelog(root, dry_run=args.dry_run, log=session.log)
+
+
+@_session(
+    "release-notes",
+    "The notes of one release (default: the newest tag) as Markdown without the changelog "
+    "header, for a forge's release body. Options: --version X, -o FILE.",
+)
+def _release_notes(session: Session, root: Path) -> None:
+    from ._changelog import release_notes
+
+    parser = _parser("release-notes", "Print or write one release's notes.")
+    parser.add_argument("--version", help="the release (version or tag; default: the newest)")
+    parser.add_argument("-o", "--output", help="write the notes to this file instead of stdout")
+    args = _parse(session, parser)
+    release_notes(root, args.version, output=args.output, log=session.log)
+
+
 def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
     def session_func(session: Session) -> None:
         try:

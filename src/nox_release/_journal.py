@@ -36,6 +36,7 @@ class Journal:
     branch: str
     previous_head: str
     commit: str = ""
+    steps: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.time)
     path: Path | None = field(default=None, repr=False, compare=False)

@@ -458,7 +458,7 @@ def _ask(question: str) -> bool:
 
 
 def publish(
-    root: Path | str = ".",
+    root: Project | Path | str = ".",
     *,
     repository: str | None = None,
     index_url: str | None = None,
@@ -484,7 +484,7 @@ def publish(
     may show twine's output as is). Connection errors and 5xx answers are retried ``retries``
     times, waiting ``backoff``, then twice as long, and so on.
     """
-    project = Project(root)
+    project = root if isinstance(root, Project) else Project(root)
     target = resolve_target(repository or project.config.repository, index_url=index_url)
     if runner is None:
         runner = SubprocessRunner(log=log, redact=target.secrets, cwd=project.root)

@@ -639,7 +639,7 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def sbom(
-    root: Path | str = ".",
+    root: Project | Path | str = ".",
     *,
     embed: bool | None = None,
     lock: str | Path | bool | None = None,
@@ -666,7 +666,7 @@ def sbom(
     from ._artifacts import check_dist, find_artifacts
     from ._project import Project
 
-    project = Project(root)
+    project = root if isinstance(root, Project) else Project(root)
     config = project.config
     embed = config.sbom_embed if embed is None else embed
     lock_value = config.sbom_lock if lock is None else (None if lock is False else lock)

@@ -353,6 +353,60 @@ def _release_notes(session: Session, root: Path) -> None:
     release_notes(root, args.version, output=args.output, log=session.log)
 
 
+# --- the whole release (issue 8) ---
+@_session(
+    "release",
+    "The whole release: bump (auto from Conventional Commits, or -- patch|minor|major|pre|final|"
+    "post), changelog, commit and tag, build, sbom, twine-check, then publish (--publish) and "
+    "push (--push). Resumes after a failure; --abort undoes it; --dry-run shows the plan.",
+)
+def _release(session: Session, root: Path) -> None:
+    from ._release import release
+
+    parser = _parser("release", "Run the whole release, or resume the one in progress.")
+    parser.add_argument(
+        "part",
+        nargs="?",
+        default="auto",
+        choices=["auto", "patch", "minor", "major", "pre", "final", "post"],
+        help="the bump (default: auto, from Conventional Commits)",
+    )
+    parser.add_argument("--pre", choices=_pre_kinds(), help="make it a pre-release of this kind")
+    parser.add_argument("--publish", action="store_true", default=None, help="upload to the index")
+    parser.add_argument("--push", action="store_true", help="git push --atomic branch and tag")
+    parser.add_argument("--repository", help="where to publish (default: the repository key)")
+    parser.add_argument("--index-url", help="the index's simple API, if not derivable")
+    parser.add_argument(
+        "--find-links",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a wheelhouse for the SBOM's installer (repeatable)",
+    )
+    parser.add_argument(
+        "--no-index", action="store_true", help="SBOM installs from --find-links only"
+    )
+    parser.add_argument("--abort", action="store_true", help="undo the release in progress")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the whole plan, write nothing"
+    )
+    args = _parse(session, parser)
+    release(
+        root,
+        part=args.part,
+        pre=args.pre,
+        publish=args.publish,
+        push=args.push,
+        repository=args.repository,
+        index_url=args.index_url,
+        find_links=args.find_links,
+        no_index=args.no_index,
+        abort=args.abort,
+        dry_run=args.dry_run,
+        log=session.log,
+    )
+
+
 def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
     def session_func(session: Session) -> None:
         try:

@@ -31,6 +31,13 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="uv|virtualenv")
+def demo(session: nox.Session) -> None:
+    """The main job: a whole release of a sample project, published to a local pypiserver."""
+    session.install("-e", ".", "pypiserver", "passlib", "hatchling")
+    session.run("python", "demo/demo.py")
+
+
+@nox.session(venv_backend="uv|virtualenv")
 def bench(session: nox.Session) -> None:
     """Benchmarks: every benchmarks/bench_*.py prints its table (see benchmarks/README.md)."""
     session.install("-e", ".", *BENCH_PEERS)

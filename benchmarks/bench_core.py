@@ -18,9 +18,12 @@ RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 PY = sys.executable
 ENV = {
     **os.environ,
-    "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-    "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
 }
 
 
@@ -45,12 +48,19 @@ def sample_repo(root: Path) -> Path:
     (repo / "src" / "sample").mkdir(parents=True)
     (repo / "src" / "sample" / "__init__.py").write_text('__version__ = "1.2.3"\n')
     (repo / "noxfile.py").write_text("import nox_release\n\nnox_release.register()\n")
-    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
-                ["git", "commit", "-q", "-m", "chore: initial"]):
+    for cmd in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-q", "-m", "chore: initial"],
+    ):
         subprocess.run(cmd, cwd=repo, env=ENV, check=True)
     for i in range(200):  # a small, real history
-        subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", f"fix: change {i}"],
-                       cwd=repo, env=ENV, check=True)
+        subprocess.run(
+            ["git", "commit", "-q", "--allow-empty", "-m", f"fix: change {i}"],
+            cwd=repo,
+            env=ENV,
+            check=True,
+        )
     return repo
 
 

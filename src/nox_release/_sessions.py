@@ -386,6 +386,9 @@ def _release(session: Session, root: Path) -> None:
     parser.add_argument(
         "--no-index", action="store_true", help="SBOM installs from --find-links only"
     )
+    parser.add_argument(
+        "--no-isolation", action="store_true", help="build in the running environment"
+    )
     parser.add_argument("--abort", action="store_true", help="undo the release in progress")
     parser.add_argument(
         "--dry-run", action="store_true", help="print the whole plan, write nothing"
@@ -401,6 +404,7 @@ def _release(session: Session, root: Path) -> None:
         index_url=args.index_url,
         find_links=args.find_links,
         no_index=args.no_index,
+        isolation=not args.no_isolation,
         abort=args.abort,
         dry_run=args.dry_run,
         log=session.log,

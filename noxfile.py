@@ -31,6 +31,13 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="uv|virtualenv")
+def demo(session: nox.Session) -> None:
+    """The main job: a whole release of a sample project, published to a local pypiserver."""
+    session.install("-e", ".", "pypiserver", "passlib", "hatchling")
+    session.run("python", "demo/demo.py")
+
+
+@nox.session(venv_backend="uv|virtualenv")
 def bench(session: nox.Session) -> None:
     """Benchmarks: every benchmarks/bench_*.py prints its table (see benchmarks/README.md)."""
     session.install("-e", ".", *BENCH_PEERS)
@@ -42,6 +49,13 @@ def bench(session: nox.Session) -> None:
 
 #: Peer tools the benchmarks compare against, installed into the bench session's own environment.
 BENCH_PEERS: list[str] = [
+    # bench_publish (issue 7): a local index and a sample build
+    "pypiserver",
+    "passlib",
+    "uv",  # also bench_build: plain `uv build` next to the build step
+    "hatchling",
+    # bench_sbom: the sbom step's two installers (uv, and venv + pip as the fallback).
+    "pip",
     # bench_auto: the tools that decide a version from Conventional Commits (git-cliff is a
     # dependency of nox-release already).
     "commitizen",

@@ -22,6 +22,12 @@ def test_patch_bump_writes_commits_and_tags(repo: Repo) -> None:
     assert repo.git("cat-file", "-t", "v1.2.4") == "tag"  # annotated
     assert repo.git("rev-parse", "v1.2.4^{commit}") == repo.head()
     assert repo.status() == ""
+    # changelog = true by default: the release commit holds the changelog with the new section.
+    assert repo.git("show", "--name-only", "--format=", "HEAD").splitlines() == [
+        "CHANGELOG.md",
+        "pyproject.toml",
+    ]
+    assert "## [1.2.4] - " in repo.git("show", "HEAD:CHANGELOG.md")
 
 
 @pytest.mark.parametrize(
@@ -63,6 +69,8 @@ def test_dry_run_prints_diff_and_commands_and_writes_nothing(repo: Repo) -> None
     assert '-version = "1.2.3"' in out and '+version = "1.3.0"' in out
     assert "$ git commit -m 'chore(release): v1.3.0'" in out
     assert "$ git tag -a -m 'Release v1.3.0' v1.3.0" in out
+    assert "+++ b/CHANGELOG.md" in out and "+## [1.3.0] - " in out  # planned, not written
+    assert "$ git add -- pyproject.toml CHANGELOG.md" in out
     assert repo.snapshot() == before
 
 
@@ -162,7 +170,9 @@ def test_all_sources_are_written(tmp_path: Path) -> None:
         == "pip install sample==1.3.0rc1\nor: pip install 'sample==1.3.0rc1'\n"
     )
     assert repo.read("docs/install.md") == "Use the tag v1.3.0-rc.1 here.\n"
+    # The release commit carries every version source and the changelog (issue 4), nothing else.
     assert repo.git("show", "--name-only", "--format=", "HEAD").splitlines() == [
+        "CHANGELOG.md",
         "README.md",
         "docs/install.md",
         "pyproject.toml",

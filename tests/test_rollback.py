@@ -21,6 +21,7 @@ STEPS = [
     "write pyproject.toml",
     "write src/sample/__init__.py",
     "write README.md",
+    "write CHANGELOG.md",  # the changelog edit rides in the same release commit (issue 4)
     "stage",
     "commit",
     "tag",

@@ -159,7 +159,10 @@ def preflight(project: Project, version: Version, tag: str) -> list[str]:
 
     Returns warnings (things that could not be checked); raises for anything that fails.
     """
+    from ._branches import check_branch_rule
+
     check_repository(project)
+    check_branch_rule(project.git.branch(), project.config.release_branch_format, version)
     warnings: list[str] = []
     if project.git.tag_exists(tag):
         raise BumpError(

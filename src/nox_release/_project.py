@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -67,6 +68,8 @@ class Project:
         """The project's distribution name from ``[project] name``."""
         name = self.data.get("project", {}).get("name")
         if not isinstance(name, str):
+            if self.config.packages:  # a lockstep root need not be a package itself
+                return self.root.name
             raise ConfigError(f"{self.pyproject_path} has no [project] name.")
         return name
 
@@ -81,7 +84,8 @@ class Project:
                     f"package '{folder}' in [tool.nox-release] packages of {self.pyproject_path} "
                     f"has no pyproject.toml at {path}."
                 )
-            out.append(Project(path, config=self.config))
+            # Packages share the root's configuration, but are not lockstep roots themselves.
+            out.append(Project(path, config=dataclasses.replace(self.config, packages=())))
         return tuple(out)
 
     def sources(self) -> list[VersionSource]:

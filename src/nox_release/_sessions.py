@@ -166,6 +166,272 @@ def _bump_auto(session: Session, root: Path) -> None:
     bump_auto(root, pre=args.pre, dry_run=args.dry_run, explain=args.explain, log=session.log)
 
 
+# --- maintenance branches (issue 8) ---
+@_session(
+    "release-branch",
+    "Cut the maintenance branch of the newest X.Y.0 release and move the "
+    "main branch to the next cycle (X.(Y+1).0a1). Options: --from TAG, --dry-run.",
+)
+def _release_branch(session: Session, root: Path) -> None:
+    from ._branches import release_branch
+
+    parser = _parser("release-branch", "Cut a maintenance branch.")
+    parser.add_argument(
+        "--from", dest="from_tag", metavar="TAG", help="the X.Y.0 tag to branch from"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    args = _parse(session, parser)
+    release_branch(str(root), from_tag=args.from_tag, dry_run=args.dry_run, log=session.log)
+
+
+# --- publish sessions (issue 7) ---
+
+
+@_session(
+    "publish",
+    "Upload dist/ to the package index with twine: skips files already there (same sha256), "
+    "refuses different ones, verifies the index afterwards. Options: --repository, "
+    "--index-url, --allow-untagged, --dry-run, --yes.",
+)
+def _publish(session: Session, root: Path) -> None:
+    from ._publish import publish
+
+    parser = _parser("publish", "Upload the release to a package index, idempotent and verified.")
+    parser.add_argument(
+        "--repository",
+        help="pypi, testpypi, a ~/.pypirc section or an upload URL (default: the "
+        "'repository' key, else pypi)",
+    )
+    parser.add_argument(
+        "--index-url", help="the index's simple API, when not derivable from the upload URL"
+    )
+    parser.add_argument(
+        "--allow-untagged",
+        action="store_true",
+        help="publish artifacts without a release tag on HEAD (for test indexes)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would be uploaded and skipped; send nothing",
+    )
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    args = _parse(session, parser)
+    publish(
+        root,
+        repository=args.repository,
+        index_url=args.index_url,
+        allow_untagged=args.allow_untagged,
+        dry_run=args.dry_run,
+        yes=args.yes,
+        log=session.log,
+    )
+
+
+# --- sbom sessions (issue 6) ---
+@_session(
+    "sbom",
+    "CycloneDX 1.6 and SPDX 2.3 SBOMs of the built wheel into dist/, validated. Options: "
+    "--embed/--no-embed, --lock PATH, --no-lock, --find-links DIR, --no-index, --index-url URL, "
+    "--extra-index-url URL, --dry-run.",
+)
+def _sbom(session: Session, root: Path) -> None:
+    from ._runner import SubprocessRunner
+    from ._sbom import sbom
+
+    parser = _parser("sbom", "Write dist/<name>-<version>.cdx.json and .spdx.json for the wheel.")
+    parser.add_argument(
+        "--embed",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="put the CycloneDX SBOM into the wheel's .dist-info/sboms/ (default: sbom-embed)",
+    )
+    lock = parser.add_mutually_exclusive_group()
+    lock.add_argument(
+        "--lock", metavar="PATH", help="describe this uv.lock or requirements file's locked set"
+    )
+    lock.add_argument(
+        "--no-lock", action="store_true", help="ignore sbom-lock: describe a fresh resolution"
+    )
+    parser.add_argument(
+        "--find-links", metavar="DIR", action="append", default=[], help="a wheelhouse (repeatable)"
+    )
+    parser.add_argument("--no-index", action="store_true", help="install from --find-links only")
+    parser.add_argument("--index-url", metavar="URL", help="the package index to install from")
+    parser.add_argument(
+        "--extra-index-url", metavar="URL", action="append", default=[], help="another index"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    args = _parse(session, parser)
+    extra = ["--index-url", args.index_url] if args.index_url else []
+    for url in args.extra_index_url:
+        extra += ["--extra-index-url", url]
+    sbom(
+        root,
+        embed=args.embed,
+        lock=False if args.no_lock else args.lock,
+        find_links=args.find_links,
+        no_index=args.no_index,
+        installer_args=extra,
+        runner=SubprocessRunner(log=session.log),
+        log=session.log,
+        dry_run=args.dry_run,
+    )
+
+
+# --- build sessions (issue 5) ---
+@_session(
+    "build",
+    "Build the sdist and the wheel of HEAD into dist/, reproducibly, moving earlier files to "
+    "dist/.stale/ and writing dist/SHA256SUMS. Options: --dry-run, --builder, --no-isolation.",
+)
+def _build_session(session: Session, root: Path) -> None:
+    from ._build import build
+
+    parser = _parser("build", "Build the sdist and the wheel into dist/.")
+    parser.add_argument(
+        "--builder",
+        choices=["auto", "uv", "build"],
+        help="uv build, python -m build, or auto (uv when available); default: the builder key",
+    )
+    parser.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="build in the running environment (the backend must be installed there)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would be built, build nothing"
+    )
+    args = _parse(session, parser)
+    build(
+        root,
+        builder=args.builder,
+        isolation=not args.no_isolation,
+        dry_run=args.dry_run,
+        log=session.log,
+    )
+
+
+@_session(
+    "twine-check",
+    "twine check --strict on every artifact in dist/, and proof that they are this release: "
+    "name, version and tag agree, wheel RECORD hashes match. Options: --require-tag, --dist.",
+)
+def _twine_check_session(session: Session, root: Path) -> None:
+    from ._check import twine_check
+
+    parser = _parser("twine-check", "Check the artifacts in dist/.")
+    parser.add_argument(
+        "--require-tag", action="store_true", help="fail unless HEAD carries a release tag"
+    )
+    parser.add_argument("--dist", metavar="DIR", help="the folder to check (default: dist-dir)")
+    args = _parse(session, parser)
+    twine_check(root, dist=args.dist, require_tag=args.require_tag, log=session.log)
+
+
+# --- changelog sessions (issue 4) ---
+@_session(
+    "changelog",
+    "Bring the changelog (CHANGELOG.md) up to date with the release tags, using git-cliff. "
+    "Options: --dry-run; --preview [--version X] prints the next release's section.",
+)
+def _changelog(session: Session, root: Path) -> None:
+    from ._changelog import preview_changelog, update_changelog
+
+    parser = _parser("changelog", "Add the releases the changelog lacks, or preview the next.")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="print the section the next release would add (to stdout); write nothing",
+    )
+    parser.add_argument(
+        "--version",
+        help="with --preview: head the section with this version (default: the one "
+        "release-bump-auto would choose)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    args = _parse(session, parser)
+    if args.version is not None and not args.preview:
+        parser.error("--version goes with --preview")
+    if args.preview:
+        preview_changelog(root, args.version, log=session.log)
+    else:
+        update_changelog(root, dry_run=args.dry_run, log=session.log)
+
+
+@_session(
+    "release-notes",
+    "The notes of one release (default: the newest tag) as Markdown without the changelog "
+    "header, for a forge's release body. Options: --version X, -o FILE.",
+)
+def _release_notes(session: Session, root: Path) -> None:
+    from ._changelog import release_notes
+
+    parser = _parser("release-notes", "Print or write one release's notes.")
+    parser.add_argument("--version", help="the release (version or tag; default: the newest)")
+    parser.add_argument("-o", "--output", help="write the notes to this file instead of stdout")
+    args = _parse(session, parser)
+    release_notes(root, args.version, output=args.output, log=session.log)
+
+
+# --- the whole release (issue 8) ---
+@_session(
+    "release",
+    "The whole release: bump (auto from Conventional Commits, or -- patch|minor|major|pre|final|"
+    "post), changelog, commit and tag, build, sbom, twine-check, then publish (--publish) and "
+    "push (--push). Resumes after a failure; --abort undoes it; --dry-run shows the plan.",
+)
+def _release(session: Session, root: Path) -> None:
+    from ._release import release
+
+    parser = _parser("release", "Run the whole release, or resume the one in progress.")
+    parser.add_argument(
+        "part",
+        nargs="?",
+        default="auto",
+        choices=["auto", "patch", "minor", "major", "pre", "final", "post"],
+        help="the bump (default: auto, from Conventional Commits)",
+    )
+    parser.add_argument("--pre", choices=_pre_kinds(), help="make it a pre-release of this kind")
+    parser.add_argument("--publish", action="store_true", default=None, help="upload to the index")
+    parser.add_argument("--push", action="store_true", help="git push --atomic branch and tag")
+    parser.add_argument("--repository", help="where to publish (default: the repository key)")
+    parser.add_argument("--index-url", help="the index's simple API, if not derivable")
+    parser.add_argument(
+        "--find-links",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a wheelhouse for the SBOM's installer (repeatable)",
+    )
+    parser.add_argument(
+        "--no-index", action="store_true", help="SBOM installs from --find-links only"
+    )
+    parser.add_argument(
+        "--no-isolation", action="store_true", help="build in the running environment"
+    )
+    parser.add_argument("--abort", action="store_true", help="undo the release in progress")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the whole plan, write nothing"
+    )
+    args = _parse(session, parser)
+    release(
+        root,
+        part=args.part,
+        pre=args.pre,
+        publish=args.publish,
+        push=args.push,
+        repository=args.repository,
+        index_url=args.index_url,
+        find_links=args.find_links,
+        no_index=args.no_index,
+        isolation=not args.no_isolation,
+        abort=args.abort,
+        dry_run=args.dry_run,
+        log=session.log,
+    )
+
+
 def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
     def session_func(session: Session) -> None:
         try:

@@ -1,0 +1,94 @@
+"""Benchmark: `import nox_release` and `nox -s release-bump-patch` next to their floors.
+
+Prints a Markdown table. Floors: `python -c pass` for the import; `nox -l` on the same repository
+for the bump session (nox's own start-up, which no session can beat).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+PY = sys.executable
+ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
+
+
+def timed(cmd: list[str], cwd: Path | None = None, reset: list[list[str]] | None = None) -> float:
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, env=ENV, check=True, capture_output=True)
+        samples.append(time.perf_counter() - start)
+        for r in reset or []:
+            subprocess.run(r, cwd=cwd, env=ENV, check=True, capture_output=True)
+    return statistics.median(samples)
+
+
+def sample_repo(root: Path) -> Path:
+    repo = root / "sample"
+    repo.mkdir()
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "sample"\nversion = "1.2.3"\n\n[tool.nox-release]\nchangelog = false\n'
+        'version-files = ["src/sample/__init__.py"]\n'
+    )
+    (repo / "src" / "sample").mkdir(parents=True)
+    (repo / "src" / "sample" / "__init__.py").write_text('__version__ = "1.2.3"\n')
+    (repo / "noxfile.py").write_text("import nox_release\n\nnox_release.register()\n")
+    for cmd in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-q", "-m", "chore: initial"],
+    ):
+        subprocess.run(cmd, cwd=repo, env=ENV, check=True)
+    for i in range(200):  # a small, real history
+        subprocess.run(
+            ["git", "commit", "-q", "--allow-empty", "-m", f"fix: change {i}"],
+            cwd=repo,
+            env=ENV,
+            check=True,
+        )
+    return repo
+
+
+def main() -> None:
+    rows = []
+    floor = timed([PY, "-c", "pass"])
+    imp = timed([PY, "-c", "import nox_release"])
+    reg = timed([PY, "-c", "import nox, nox_release; nox_release.register()"])
+    nox_only = timed([PY, "-c", "import nox"])
+    rows.append(("python -c pass (floor)", floor, "1.00"))
+    rows.append(("import nox_release", imp, f"{imp / floor:.2f}"))
+    rows.append(("import nox (for scale)", nox_only, f"{nox_only / floor:.2f}"))
+    rows.append(("import nox + nox_release.register()", reg, f"{reg / floor:.2f}"))
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = sample_repo(Path(tmp))
+        listing = timed([PY, "-m", "nox", "-l"], cwd=repo)
+        reset = [["git", "tag", "-d", "v1.2.4"], ["git", "reset", "-q", "--hard", "HEAD~1"]]
+        bump = timed([PY, "-m", "nox", "-s", "release-bump-patch"], cwd=repo, reset=reset)
+        dry = timed([PY, "-m", "nox", "-s", "release-bump-patch", "--", "--dry-run"], cwd=repo)
+    rows.append(("nox -l (floor for sessions)", listing, "1.00"))
+    rows.append(("nox -s release-bump-patch -- --dry-run", dry, f"{dry / listing:.2f}"))
+    rows.append(("nox -s release-bump-patch", bump, f"{bump / listing:.2f}"))
+    print(f"\n### Core ({RUNS} runs each, median; ratio to the floor above it)\n")
+    print("| what | median s | ratio |")
+    print("|---|---:|---:|")
+    for name, secs, ratio in rows:
+        print(f"| {name} | {secs:.3f} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""Publish: what idempotence costs, against a local pypiserver (127.0.0.1, htpasswd auth).
+
+Compares, for a sample release (sdist + wheel):
+
+* a bare ``twine upload`` (first upload; a second one fails: the files exist);
+* ``publish`` (first upload: pre-flight + index read + twine + verification);
+* ``publish`` again (nothing to upload: pre-flight + one index read, no twine at all).
+
+Needs pypiserver, passlib, uv and hatchling (``pip install -e '.[test]'``). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import warnings
+from pathlib import Path
+
+from nox_release import publish
+from nox_release._runner import tool
+
+ROUNDS = 5
+USER, PASSWORD = "bench", "bench-Pw-123"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _project(root: Path, name: str) -> Path:
+    path = root / name
+    module = path / "src" / name.replace("-", "_")
+    module.mkdir(parents=True)
+    (module / "__init__.py").write_text('__version__ = "1.0.0"\n')
+    (path / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        f'[project]\nname = "{name}"\nversion = "1.0.0"\n'
+    )
+    (path / ".gitignore").write_text("dist/\n")
+    _git(path, "init", "-q")
+    _git(path, "add", "-A")
+    _git(path, "-c", "user.name=b", "-c", "user.email=b@example.invalid", "commit", "-qm", "init")
+    _git(
+        path,
+        "-c",
+        "user.name=b",
+        "-c",
+        "user.email=b@example.invalid",
+        "tag",
+        "-a",
+        "-m",
+        "v1.0.0",
+        "v1.0.0",
+    )
+    subprocess.run(
+        [
+            tool("uv"),
+            "build",
+            "--no-build-isolation",
+            "--python",
+            sys.executable,
+            "-q",
+            "--out-dir",
+            "dist",
+        ],
+        cwd=path,
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+def _timed(func: object) -> float:
+    start = time.perf_counter()
+    func()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from passlib.apache import HtpasswdFile
+
+    root = Path(tempfile.mkdtemp(prefix="bench-publish-"))
+    (root / "packages").mkdir()
+    ht = HtpasswdFile(str(root / "htpasswd"), new=True)
+    ht.set_password(USER, PASSWORD)
+    ht.save()
+    port = _port()
+    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [
+            tool("pypi-server"),
+            "run",
+            "-p",
+            str(port),
+            "-i",
+            "127.0.0.1",
+            "-a",
+            "update",
+            "-P",
+            str(root / "htpasswd"),
+            "--disable-fallback",
+            "--server",
+            "wsgiref",
+            str(root / "packages"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.environ.update({"TWINE_USERNAME": USER, "TWINE_PASSWORD": PASSWORD})
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "health", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        rows: dict[str, list[float]] = {"twine": [], "first": [], "again": []}
+        for i in range(ROUNDS):
+            bare = _project(root, f"bench-bare-{i}")
+            files = [str(p) for p in (bare / "dist").iterdir() if p.suffix in (".whl", ".gz")]
+            rows["twine"].append(
+                _timed(
+                    lambda files=files: subprocess.run(
+                        [
+                            tool("twine"),
+                            "upload",
+                            "--non-interactive",
+                            "--disable-progress-bar",
+                            "--repository-url",
+                            url,
+                            *files,
+                        ],
+                        check=True,
+                        capture_output=True,
+                    )
+                )
+            )
+            proj = _project(root, f"bench-pub-{i}")
+            rows["first"].append(
+                _timed(lambda proj=proj: publish(proj, repository=url, yes=True, backoff=0))
+            )
+            rows["again"].append(
+                _timed(lambda proj=proj: publish(proj, repository=url, yes=True, backoff=0))
+            )
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+    print(f"### publish against a local pypiserver (sdist + wheel, median of {ROUNDS})\n")
+    print("| Run | Median (s) | Min (s) |")
+    print("| --- | ---: | ---: |")
+    labels = {
+        "twine": "bare `twine upload` (no checks, not idempotent)",
+        "first": "`publish`, first upload (checks, index read, twine, verification)",
+        "again": "`publish` again (nothing to upload: checks and one index read)",
+    }
+    for key, label in labels.items():
+        print(f"| {label} | {statistics.median(rows[key]):.3f} | {min(rows[key]):.3f} |")
+
+
+if __name__ == "__main__":
+    main()

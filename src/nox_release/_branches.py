@@ -1,0 +1,171 @@
+"""Maintenance branches: the patch-only rule, and cutting a branch while main starts the next cycle."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ._errors import BumpError, GitError
+from ._plan import Plan, apply_plan
+from ._project import Project
+from ._version import Version
+
+__all__ = ["BranchResult", "check_branch_rule", "maintenance_line", "release_branch"]
+
+Log = Callable[[str], None]
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+def _branch_regex(fmt: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{major\}|\{minor\})", fmt)
+    out = []
+    for part in parts:
+        if part == "{major}":
+            out.append(r"(?P<major>0|[1-9]\d*)")
+        elif part == "{minor}":
+            out.append(r"(?P<minor>0|[1-9]\d*)")
+        else:
+            out.append(re.escape(part))
+    return re.compile("".join(out))
+
+
+def branch_name(fmt: str, major: int, minor: int) -> str:
+    """The maintenance branch of ``major.minor`` under ``release-branch-format``."""
+    return fmt.replace("{major}", str(major)).replace("{minor}", str(minor))
+
+
+def maintenance_line(branch: str | None, fmt: str) -> tuple[int, int] | None:
+    """``(major, minor)`` when ``branch`` is a maintenance branch of ``fmt``, else None (pure)."""
+    if branch is None:
+        return None
+    m = _branch_regex(fmt).fullmatch(branch)
+    if m is None:
+        return None
+    return int(m.group("major")), int(m.group("minor"))
+
+
+def check_branch_rule(branch: str | None, fmt: str, version: Version) -> None:
+    """On a maintenance branch ``X.Y``, only ``X.Y.Z`` releases (and their pre-releases) go."""
+    line = maintenance_line(branch, fmt)
+    if line is None:
+        return
+    if version.release[:2] != line or len(version.release) < 3:
+        raise BumpError(
+            f"branch {branch} is the maintenance branch of {line[0]}.{line[1]}: only patch "
+            f"releases {line[0]}.{line[1]}.Z (and their pre-releases) are made there, not "
+            f"{version.pep440}; release minor and major versions from the main branch."
+        )
+
+
+@dataclass(frozen=True)
+class BranchResult:
+    branch: str
+    base_tag: str
+    next_version: Version | None
+    plan: Plan | None
+    applied: bool
+
+
+def _base_tag(project: Project, from_tag: str | None) -> tuple[str, Version]:
+    fmt = project.config.tags
+    if from_tag is not None:
+        version = fmt.parse(from_tag)
+        if version is None or not project.git.tag_exists(from_tag):
+            raise BumpError(f"--from {from_tag}: no such release tag of the form '{fmt.template}'.")
+        return from_tag, version
+    best: tuple[str, Version] | None = None
+    for tag in project.git.tags(fmt.glob, merged="HEAD"):
+        version = fmt.parse(tag)
+        if version is None or version.is_prerelease or version.post is not None:
+            continue
+        if len(version.release) >= 3 and version.release[2] != 0:
+            continue
+        if best is None or version > best[1]:
+            best = (tag, version)
+    if best is None:
+        raise BumpError(
+            f"no X.Y.0 release tag of the form '{fmt.template}' is reachable from HEAD: release "
+            "X.Y.0 first, or name the tag with --from."
+        )
+    return best
+
+
+def release_branch(
+    root: str = ".",
+    *,
+    from_tag: str | None = None,
+    dry_run: bool = False,
+    log: Log = _quiet,
+) -> BranchResult:
+    """Cut the maintenance branch of the newest ``X.Y.0`` release and start the next cycle.
+
+    Creates branch ``release-branch-format`` at the tag and, on the current branch, moves the
+    version to ``X.(Y+1).0a1`` (``next-cycle = "alpha"``), ``X.(Y+1).0.dev0`` (``"dev"``) or
+    leaves it (``"none"``) in one commit. All or nothing: a failed commit deletes the new branch.
+    """
+    from ._bump import check_repository, plan_release_commit
+
+    project = Project(root)
+    cfg = project.config
+    check_repository(project)
+    current_branch = project.git.branch()
+    if maintenance_line(current_branch, cfg.release_branch_format) is not None:
+        raise BumpError(
+            f"branch {current_branch} is itself a maintenance branch: cut release branches from "
+            "the main branch."
+        )
+    tag, base = _base_tag(project, from_tag)
+    if len(base.release) < 2:
+        raise BumpError(f"{tag} names {base.pep440}, which has no minor number.")
+    major, minor = base.release[0], base.release[1]
+    name = branch_name(cfg.release_branch_format, major, minor)
+    if project.git.ok("check-ref-format", "--branch", name) is False:
+        raise BumpError(f"release-branch-format gives '{name}', which is not a valid branch name.")
+    if project.git.ok("rev-parse", "-q", "--verify", f"refs/heads/{name}"):
+        raise GitError(f"branch {name} already exists: the maintenance branch of {tag} is cut.")
+    target = project.git.tag_target(tag)
+    plan: Plan | None = None
+    next_version: Version | None = None
+    if cfg.next_cycle != "none":
+        current = project.version()
+        next_release = (major, minor + 1, 0)
+        if cfg.next_cycle == "alpha":
+            next_version = Version.from_parts(next_release, pre=("alpha", 1))
+        else:
+            next_version = Version.from_parts(next_release, dev=0)
+        if not next_version > current:
+            raise BumpError(
+                f"the files already say {current.pep440}, not below {next_version.pep440}: the next "
+                'cycle has started; set next-cycle = "none" to only cut the branch.'
+            )
+        base_plan = plan_release_commit(project, current, next_version, extra=())
+        plan = Plan(
+            root=base_plan.root,
+            changes=base_plan.changes,
+            commit_message=f"chore(release): start {next_version.pep440} after cutting {name}",
+            notes=(
+                f"branch {name} at {tag} ({target[:12]})",
+                f"{project.name}: {current.pep440} -> {next_version.pep440} (no tag: not a release)",
+            ),
+        )
+    if dry_run:
+        log(f"$ git branch {name} {tag}^{{commit}}")
+        if plan is not None:
+            log(plan.render())
+        return BranchResult(name, tag, next_version, plan, applied=False)
+    project.git.run("branch", name, target)
+    try:
+        if plan is not None:
+            apply_plan(plan, project.git)
+    except BaseException:
+        project.git.run("branch", "-D", name)
+        raise
+    log(
+        f"created branch {name} at {tag}"
+        + (f"; {current_branch} now at {next_version.pep440}" if next_version else "")
+    )
+    return BranchResult(name, tag, next_version, plan, applied=True)

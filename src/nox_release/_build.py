@@ -1,0 +1,285 @@
+"""The build step: sdist and wheel of HEAD into ``dist/``, reproducibly, and nothing else there.
+
+* ``uv build`` when uv is available (next to the running interpreter or on ``PATH``),
+  ``python -m build`` otherwise; ``builder`` (or the ``builder`` key) picks one explicitly.
+* ``SOURCE_DATE_EPOCH`` is the HEAD commit's committer time, so two builds of one commit give
+  byte-identical artifacts (backends that ignore it for sdists, such as setuptools, get their
+  sdist's timestamps set to it afterwards: see :func:`normalize_sdist`).
+* The backend builds into a temporary folder; only when it succeeded and its artifacts are this
+  project's name and version does ``dist/`` change: every file already there (older versions'
+  artifacts, their SBOMs and checksums) is moved to ``dist/.stale/``, the new artifacts move in,
+  and ``dist/SHA256SUMS`` lists them. A failed build leaves ``dist/`` as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._errors import CommandError, ConfigError
+from ._project import Project
+from ._runner import Runner, SubprocessRunner
+
+__all__ = [
+    "STALE_DIR",
+    "BuildResult",
+    "build",
+    "build_command",
+    "find_uv",
+    "head_epoch",
+    "normalize_sdist",
+    "write_checksums",
+]
+
+Log = Callable[[str], None]
+
+#: Where files already in ``dist/`` are moved before new artifacts arrive (hidden, so that
+#: ``twine upload dist/*`` and :func:`~nox_release._artifacts.find_artifacts` never see it).
+STALE_DIR = ".stale"
+CHECKSUMS = "SHA256SUMS"
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What :func:`build` did (or, with ``dry_run``, would do)."""
+
+    dist: Path
+    artifacts: tuple[Path, ...]  # in dist/ (empty on a dry run)
+    checksums: Path | None  # dist/SHA256SUMS (None on a dry run)
+    builder: str  # "uv" or "build"
+    command: tuple[str, ...]
+    source_date_epoch: int
+    moved_aside: tuple[Path, ...]  # where earlier files went in dist/.stale/ (dry run: which)
+    applied: bool
+
+
+def find_uv() -> str | None:
+    """The ``uv`` executable next to the running interpreter, else on ``PATH``, else None."""
+    here = Path(sys.executable).parent / ("uv.exe" if os.name == "nt" else "uv")
+    if here.is_file():
+        return str(here)
+    return shutil.which("uv")
+
+
+def _choose(builder: str) -> tuple[str, str | None]:
+    if builder not in ("auto", "uv", "build"):
+        raise ConfigError(f"builder '{builder}' is not one of auto, uv, build.")
+    uv = find_uv() if builder in ("auto", "uv") else None
+    if builder == "uv" and uv is None:
+        raise CommandError(
+            "builder is 'uv' but uv is not installed next to the interpreter or on PATH: "
+            'install uv, or set builder = "build" in [tool.nox-release].'
+        )
+    return ("uv", uv) if uv is not None else ("build", None)
+
+
+def build_command(
+    builder: str, uv: str | None, root: Path, outdir: Path, *, isolation: bool = True
+) -> list[str]:
+    """The command line that builds the sdist and the wheel (from the sdist) into ``outdir``."""
+    if builder == "uv":
+        assert uv is not None
+        # --python: build with the interpreter nox-release runs in, as `python -m build` does,
+        # instead of letting uv pick (or download) another one.
+        cmd = [uv, "build", "--sdist", "--wheel", "--python", sys.executable]
+        cmd += ["--out-dir", str(outdir)]
+        if not isolation:
+            cmd.append("--no-build-isolation")
+        return [*cmd, str(root)]
+    cmd = [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(outdir)]
+    if not isolation:
+        cmd.append("--no-isolation")
+    return [*cmd, str(root)]
+
+
+def head_epoch(project: Project) -> int:
+    """The HEAD commit's committer time, in seconds since the epoch."""
+    from ._errors import GitError
+
+    if project.git.head() is None:
+        raise GitError(
+            f"{project.root} has no commit yet: commit first, builds are made from HEAD."
+        )
+    return int(project.git.run("show", "-s", "--no-show-signature", "--format=%ct", "HEAD"))
+
+
+def normalize_sdist(path: Path, epoch: int) -> bool:
+    """Set every timestamp in a ``.tar.gz`` sdist to ``epoch``; True when it was rewritten.
+
+    Written by hand: setuptools (and other backends) stamp sdist members with the files' mtimes
+    (which differ between checkouts) and the gzip header with the wall-clock time, ignoring
+    ``SOURCE_DATE_EPOCH``, and no packaging tool normalises an existing sdist. Only timestamps
+    change: members, their order, contents, modes and owners stay as the backend wrote them.
+    An sdist already stamped with ``epoch`` (hatchling's) is left byte for byte untouched.
+    """
+    import gzip
+    import tarfile
+
+    with path.open("rb") as fh:
+        header = fh.read(10)
+    gzip_mtime = int.from_bytes(header[4:8], "little")
+    with tarfile.open(path, "r:gz") as src:
+        members = src.getmembers()
+        off = [m for m in members if m.mtime != epoch or "mtime" in m.pax_headers]
+        if not off and gzip_mtime in (0, epoch):
+            return False
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            with (
+                tmp.open("wb") as raw,
+                gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=epoch) as gz,
+                tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as dst,
+            ):
+                for member in members:
+                    member.mtime = epoch
+                    if "mtime" in member.pax_headers:
+                        member.pax_headers = {
+                            k: v for k, v in member.pax_headers.items() if k != "mtime"
+                        }
+                    data = src.extractfile(member) if member.isfile() else None
+                    dst.addfile(member, data)
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    return True
+
+
+def write_checksums(dist: Path, paths: list[Path] | None = None) -> Path:
+    """Write ``dist/SHA256SUMS`` (``sha256sum`` format) for ``paths`` (default: the artifacts)."""
+    from ._artifacts import find_artifacts
+
+    lines = []
+    for path in sorted(paths if paths is not None else find_artifacts(dist)):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.name}\n")
+    out = dist / CHECKSUMS
+    out.write_text("".join(lines), encoding="utf-8")
+    return out
+
+
+def _to_move_aside(dist: Path) -> list[Path]:
+    """Every file in ``dist`` a new build replaces: all but hidden ones (``.gitignore``)."""
+    if not dist.is_dir():
+        return []
+    return sorted(p for p in dist.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def build(
+    project: Project | Path | str = ".",
+    *,
+    runner: Runner | None = None,
+    log: Log = _quiet,
+    dry_run: bool = False,
+    builder: str | None = None,
+    isolation: bool = True,
+    source_date_epoch: int | None = None,
+) -> BuildResult:
+    """Build the sdist and the wheel of ``project`` into its ``dist-dir``.
+
+    ``builder`` is ``"auto"`` (uv if available, else build), ``"uv"`` or ``"build"``; None
+    reads the ``builder`` key. ``isolation=False`` builds in the running environment (the
+    backend must be installed there) instead of a fresh one fetched from the index.
+    ``source_date_epoch`` overrides the HEAD commit's time. With ``dry_run``, only says what
+    would be built and where.
+    """
+    from ._artifacts import check_dist, find_artifacts
+
+    if not isinstance(project, Project):
+        project = Project(project)
+    version = project.version()
+    name = project.name
+    dist = project.root / project.config.dist_dir
+    epoch = source_date_epoch if source_date_epoch is not None else head_epoch(project)
+    kind, uv = _choose(builder if builder is not None else project.config.builder)
+    dirty = project.git.dirty_files()
+    if dirty:
+        log(
+            f"warning: uncommitted changes ({', '.join(dirty[:5])}): the artifacts will not be "
+            "exactly HEAD."
+        )
+    stale = _to_move_aside(dist)
+    where = _rel(dist, project.root)
+    how = "isolated" if isolation else "in the running environment"
+    if dry_run:
+        cmd = build_command(kind, uv, project.root, dist, isolation=isolation)
+        log(
+            f"would build {name} {version.pep440} (sdist and wheel) from {project.root} into "
+            f"{where}/ with {'uv build' if kind == 'uv' else 'python -m build'} ({how}), "
+            f"SOURCE_DATE_EPOCH={epoch}"
+        )
+        log(f"$ SOURCE_DATE_EPOCH={epoch} {shlex.join(cmd)}")
+        for path in stale:
+            log(f"would move {where}/{path.name} to {where}/{STALE_DIR}/")
+        log(f"would write {where}/{CHECKSUMS}")
+        return BuildResult(dist, (), None, kind, tuple(cmd), epoch, tuple(stale), applied=False)
+
+    if runner is None:
+        runner = SubprocessRunner(log=log, cwd=project.root)
+    tmp = Path(tempfile.mkdtemp(prefix="nox-release-build-"))
+    try:
+        cmd = build_command(kind, uv, project.root, tmp, isolation=isolation)
+        log(f"building {name} {version.pep440} with {kind} ({how}), SOURCE_DATE_EPOCH={epoch}")
+        runner(*cmd, env={"SOURCE_DATE_EPOCH": str(epoch)}, silent=True)
+        built = find_artifacts(tmp)
+        for path in built:
+            if path.name.endswith(".tar.gz") and normalize_sdist(path, epoch):
+                log(f"set the timestamps in {path.name} to SOURCE_DATE_EPOCH (reproducible)")
+        kinds = sorted(p.name.endswith(".whl") for p in built)
+        if kinds != [False, True]:
+            raise CommandError(
+                f"{kind} built {', '.join(p.name for p in built) or 'nothing'} for "
+                f"{project.root}, expected one sdist and one wheel."
+            )
+        # The fresh artifacts must be this project's name and version (and the tag's, when HEAD
+        # carries one) before dist/ is touched; the slower checks are twine-check's business.
+        check_dist(project, tmp, twine=False, integrity=False)
+        # Commit to dist/: move what was there aside, then move the new artifacts in.
+        if not dist.exists():
+            dist.mkdir(parents=True)
+            # As uv build does: keep dist/ (and dist/.stale/) out of git and out of sdists.
+            (dist / ".gitignore").write_text("*\n", encoding="utf-8")
+        if stale:
+            aside = dist / STALE_DIR
+            aside.mkdir(exist_ok=True)
+            for path in stale:
+                os.replace(path, aside / path.name)
+            log(f"moved {len(stale)} earlier file(s) to {where}/{STALE_DIR}/")
+        final = []
+        for path in built:
+            target = dist / path.name
+            shutil.move(str(path), target)
+            final.append(target)
+        sums = write_checksums(dist, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for path in final:
+        log(f"built {where}/{path.name}")
+    return BuildResult(
+        dist,
+        tuple(final),
+        sums,
+        kind,
+        tuple(cmd),
+        epoch,
+        tuple(dist / STALE_DIR / p.name for p in stale),
+        applied=True,
+    )

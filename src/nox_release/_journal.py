@@ -1,0 +1,147 @@
+"""The release journal (what a release in progress has finished) and the one-release lock.
+
+Both live in the git directory (``.git/nox-release/``), so they are never committed, survive a
+failed run, and belong to one clone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from ._errors import ReleaseError
+from ._git import Git
+from ._plan import write_atomic
+
+__all__ = ["Journal", "ReleaseLock", "state_dir"]
+
+
+def state_dir(git: Git) -> Path:
+    path = git.git_dir() / "nox-release"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class Journal:
+    """A release in progress: its version and tag, where it started, the steps finished."""
+
+    version: str
+    tag: str
+    branch: str
+    previous_head: str
+    commit: str = ""
+    steps: list[str] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+    path: Path | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, git: Git) -> Journal | None:
+        path = state_dir(git) / "journal.json"
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text())
+            journal = cls(**{k: v for k, v in data.items() if k != "path"})
+        except (ValueError, TypeError) as exc:
+            raise ReleaseError(
+                f"the release journal {path} is unreadable ({exc}): delete it to start over."
+            ) from None
+        journal.path = path
+        return journal
+
+    def save(self, git: Git) -> None:
+        self.path = state_dir(git) / "journal.json"
+        data = {k: v for k, v in asdict(self).items() if k != "path"}
+        write_atomic(self.path, json.dumps(data, indent=2) + "\n")
+
+    def mark(self, git: Git, step: str) -> None:
+        if step not in self.done:
+            self.done.append(step)
+        self.save(git)
+
+    def clear(self, git: Git) -> None:
+        path = state_dir(git) / "journal.json"
+        if path.exists():
+            path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class ReleaseLock:
+    """Only one release at a time in a repository; a second one is told who holds the lock.
+
+    A lock left by a process that no longer runs on this host is taken over.
+    """
+
+    def __init__(self, git: Git, what: str = "release") -> None:
+        self.path = state_dir(git) / "lock"
+        self.what = what
+        self.held = False
+
+    def __enter__(self) -> ReleaseLock:
+        me = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": time.time(),
+            "what": self.what,
+        }
+        for _attempt in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self._holder()
+                if holder is not None and not self._stale(holder):
+                    since = time.strftime(
+                        "%Y-%m-%d %H:%M:%S", time.localtime(float(str(holder.get("since", 0))))
+                    )
+                    raise ReleaseError(
+                        f"another {holder.get('what', 'release')} is running in this repository "
+                        f"(pid {holder['pid']} on {holder['host']}, since {since}): wait for it to "
+                        f"finish, or delete {self.path} if that process is gone."
+                    ) from None
+                self.path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(fd, "w") as fh:
+                json.dump(me, fh)
+            self.held = True
+            return self
+        raise ReleaseError(f"could not take the release lock {self.path}: try again.")
+
+    def _holder(self) -> dict[str, object] | None:
+        try:
+            data = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and "pid" in data else None
+
+    @staticmethod
+    def _stale(holder: dict[str, object]) -> bool:
+        pid = holder.get("pid")
+        return (
+            holder.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
+        )
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+            self.held = False

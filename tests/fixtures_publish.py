@@ -1,0 +1,238 @@
+"""Fixtures for the publish tests: a real pypiserver on 127.0.0.1 with htpasswd authentication,
+sample releases built with uv, and a small stdlib index that fails on purpose."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, make_repo
+from nox_release._runner import tool
+
+USERNAME = "uploader"
+PASSWORD = "Corr3ct-h0rse-battery"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Index:
+    """A running pypiserver: upload to ``url``, read ``simple``; files land in ``packages``."""
+
+    url: str
+    simple: str
+    packages: Path
+    username: str = USERNAME
+    password: str = PASSWORD
+
+    def url_with(self, username: str, password: str) -> str:
+        return self.url.replace("http://", f"http://{username}:{password}@")
+
+
+@pytest.fixture(scope="module")
+def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    """One pypiserver per test module (tests use distinct project names to stay independent)."""
+    with warnings.catch_warnings():  # passlib imports the deprecated crypt module
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from passlib.apache import HtpasswdFile
+
+    root = tmp_path_factory.mktemp("pypiserver")
+    packages = root / "packages"
+    packages.mkdir()
+    htpasswd = HtpasswdFile(str(root / "htpasswd"), new=True)
+    htpasswd.set_password(USERNAME, PASSWORD)
+    htpasswd.save()
+    port = free_port()
+    log = (root / "server.log").open("w")
+    proc = subprocess.Popen(
+        [
+            tool("pypi-server"),
+            "run",
+            "-p",
+            str(port),
+            "-i",
+            "127.0.0.1",
+            "-a",
+            "update",
+            "-P",
+            str(root / "htpasswd"),
+            "--disable-fallback",
+            "--server",
+            "wsgiref",
+            str(packages),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"pypiserver exited: {(root / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(url + "health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("pypiserver did not start within 60 s")
+            time.sleep(0.1)
+        yield Index(url, url + "simple/", packages)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def build(repo: Repo) -> list[Path]:
+    """Build the sdist and wheel of ``repo`` into its ``dist/`` with uv (no isolation)."""
+    subprocess.run(
+        [
+            tool("uv"),
+            "build",
+            "--no-build-isolation",
+            "--python",
+            sys.executable,
+            "--out-dir",
+            "dist",
+            "-q",
+        ],
+        cwd=repo.path,
+        check=True,
+        env={**os.environ, "UV_OFFLINE": "1", "UV_NO_CACHE": "1"},
+        capture_output=True,
+    )
+    return artifacts(repo)
+
+
+def artifacts(repo: Repo) -> list[Path]:
+    """The wheel and sdist in ``repo``'s ``dist/`` (uv also writes a ``.gitignore`` there)."""
+    return sorted(p for p in (repo.path / "dist").iterdir() if p.name.endswith((".whl", ".gz")))
+
+
+def release(
+    path: Path, name: str, version: str = "1.0.0", *, tag: bool = True, body: str = ""
+) -> Repo:
+    """A committed sample project ``name`` at ``version`` (tagged ``v<version>``), built."""
+    module = name.replace("-", "_")
+    repo = make_repo(
+        path,
+        name=name,
+        version=version,
+        extra='readme = "README.md"\n',
+        files={
+            f"src/{module}/__init__.py": f'__version__ = "{version}"\n{body}',
+            "README.md": f"# {name}\n\nA sample release.\n",
+        },
+    )
+    if tag:
+        repo.tag(f"v{version}")
+    build(repo)
+    return repo
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class FlakyIndex:
+    """A stdlib HTTP index: uploads answer 503 ``failures`` times, then succeed; the simple
+    API (PEP 691 JSON) lists what was accepted, with the hashes given in ``files``."""
+
+    project: str
+    files: dict[str, str]  # filename -> sha256 it lists once uploaded
+    failures: int = 1
+    posts: int = 0
+    gets: int = 0
+    get_failures: int = 0
+    uploaded: set[str] = field(default_factory=set)
+    url: str = ""
+
+    @property
+    def simple(self) -> str:
+        return self.url + "simple/"
+
+
+@pytest.fixture
+def flaky_index() -> Iterator[FlakyIndex]:
+    index = FlakyIndex(project="", files={})
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            index.gets += 1
+            if index.get_failures > 0:
+                index.get_failures -= 1
+                self.send_error(503)
+                return
+            if self.path != f"/simple/{index.project}/" or not index.uploaded:
+                self.send_error(404)
+                return
+            body = json.dumps(
+                {
+                    "meta": {"api-version": "1.1"},
+                    "name": index.project,
+                    "files": [
+                        {"filename": n, "url": f"../../files/{n}", "hashes": {"sha256": h}}
+                        for n, h in index.files.items()
+                        if n in index.uploaded
+                    ],
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            data = self.rfile.read(length)
+            index.posts += 1
+            if index.failures > 0:
+                index.failures -= 1
+                self.send_error(503)
+                return
+            for name in index.files:
+                if f'filename="{name}"'.encode() in data:
+                    index.uploaded.add(name)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    index.url = f"http://127.0.0.1:{server.server_address[1]}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield index
+    finally:
+        server.shutdown()
+        server.server_close()

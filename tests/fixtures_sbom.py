@@ -1,0 +1,133 @@
+"""Fixtures for the sbom tests: real packages, built offline, and a project that depends on them.
+
+The wheelhouse holds real wheels built with hatchling (``python -m build --no-isolation``):
+
+* ``dep-a 1.0.0`` (Apache-2.0) requires ``dep-b>=2``;
+* ``dep-b 2.0.0`` (BSD-3-Clause) in ``wheelhouse``, and ``dep-b 2.1.0`` in ``newer`` so that a
+  lock pinning 2.0.0 describes something else than a fresh resolution;
+* ``devdep 0.1.0`` (MIT): only a dev dependency group and a ``test`` extra of the sample project,
+  so it must never appear in an SBOM.
+
+Everything installs with ``--no-index --find-links``: no network.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import Repo, make_repo
+
+SAMPLE_PYPROJECT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "sample-app"
+version = "1.2.3"
+description = "A sample application with real dependencies."
+readme = "README.md"
+license = "MIT"
+requires-python = ">=3.8"
+dependencies = ["dep-a>=1"]
+
+[project.optional-dependencies]
+test = ["devdep"]
+
+[dependency-groups]
+dev = ["devdep"]
+{extra}
+"""
+
+
+def build_wheel(src: Path, out: Path) -> Path:
+    """Build ``src`` into ``out`` with the real build frontend and hatchling; return the wheel."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"building {src} failed:\n{proc.stdout}\n{proc.stderr}")
+    stem = src.name.replace("-", "_")
+    (wheel,) = out.glob(f"{stem}-*.whl")
+    return wheel
+
+
+def _package(root: Path, name: str, version: str, deps: list[str], license: str) -> Path:
+    src = root / f"{name}-{version}" / name
+    module = name.replace("-", "_")
+    (src / "src" / module).mkdir(parents=True)
+    (src / "src" / module / "__init__.py").write_text(f'__version__ = "{version}"\n')
+    (src / "pyproject.toml").write_text(
+        textwrap.dedent(
+            f"""\
+            [build-system]
+            requires = ["hatchling"]
+            build-backend = "hatchling.build"
+
+            [project]
+            name = "{name}"
+            version = "{version}"
+            description = "The {name} package."
+            license = "{license}"
+            requires-python = ">=3.8"
+            dependencies = {deps!r}
+            """
+        ).replace("'", '"')
+    )
+    return src
+
+
+@dataclass(frozen=True)
+class Wheelhouse:
+    """Local folders of wheels; ``links`` is what the installer gets as --find-links."""
+
+    main: Path  # dep-a 1.0.0, dep-b 2.0.0, devdep 0.1.0
+    newer: Path  # dep-b 2.1.0
+
+    @property
+    def links(self) -> list[Path]:
+        return [self.main, self.newer]
+
+
+def build_wheelhouse(root: Path) -> Wheelhouse:
+    """Build the dependency wheels under ``root`` (about two seconds)."""
+    main, newer, srcs = root / "main", root / "newer", root / "src"
+    for name, version, deps, lic, out in (
+        ("dep-b", "2.0.0", [], "BSD-3-Clause", main),
+        ("dep-b", "2.1.0", [], "BSD-3-Clause", newer),
+        ("dep-a", "1.0.0", ["dep-b>=2"], "Apache-2.0", main),
+        ("devdep", "0.1.0", [], "MIT", main),
+    ):
+        build_wheel(_package(srcs, name, version, deps, lic), out)
+    return Wheelhouse(main, newer)
+
+
+def make_sample(path: Path, *, extra: str = "", build: bool = True) -> Repo:
+    """The sample project in a git repository, with its wheel built into dist/ when ``build``."""
+    repo = make_repo(
+        path,
+        pyproject=SAMPLE_PYPROJECT.format(extra=extra),
+        files={
+            "README.md": "# sample-app\n\nA sample application.\n",
+            "src/sample_app/__init__.py": '__version__ = "1.2.3"\n',
+        },
+    )
+    if build:
+        build_wheel(path, path / "dist")
+    return repo

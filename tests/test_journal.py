@@ -1,0 +1,88 @@
+"""The one-release lock and the journal, on a real repository and real processes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import Repo
+from nox_release import ReleaseError
+from nox_release._git import Git
+from nox_release._journal import Journal, ReleaseLock, state_dir
+
+
+def test_second_release_is_told_who_holds_the_lock(repo: Repo) -> None:
+    git = Git(repo.path)
+    # A real second process holds the lock while this one tries.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time\n"
+                "from nox_release._git import Git\n"
+                "from nox_release._journal import ReleaseLock\n"
+                f"with ReleaseLock(Git({str(repo.path)!r})):\n"
+                "    print('held', flush=True)\n"
+                "    sys.stdin.readline()\n"
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(ReleaseError) as info, ReleaseLock(git):
+            pass
+        assert f"pid {holder.pid}" in str(info.value)
+        assert "another release is running in this repository" in str(info.value)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    with ReleaseLock(git):  # released on exit: free again
+        pass
+    assert not (state_dir(git) / "lock").exists()
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(repo: Repo) -> None:
+    git = Git(repo.path)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    import socket
+
+    (state_dir(git) / "lock").write_text(
+        json.dumps(
+            {"pid": int(dead.stdout), "host": socket.gethostname(), "since": 0, "what": "release"}
+        )
+    )
+    with ReleaseLock(git) as lock:
+        assert lock.held
+
+
+def test_journal_round_trip_lives_in_the_git_dir(repo: Repo) -> None:
+    git = Git(repo.path)
+    assert Journal.load(git) is None
+    j = Journal(version="1.2.4", tag="v1.2.4", branch="main", previous_head=repo.head())
+    j.mark(git, "bump")
+    loaded = Journal.load(git)
+    assert loaded is not None and loaded.done == ["bump"] and loaded.tag == "v1.2.4"
+    assert repo.status() == ""  # never in the work tree
+    loaded.clear(git)
+    assert Journal.load(git) is None
+
+
+def test_corrupt_journal_is_named(repo: Repo) -> None:
+    git = Git(repo.path)
+    (state_dir(git) / "journal.json").write_text("{not json")
+    with pytest.raises(ReleaseError, match="journal.json is unreadable"):
+        Journal.load(git)

@@ -118,6 +118,35 @@ def test_no_tag_counts_every_commit_from_the_pyproject_version(tmp_path: Path) -
     assert version_of(repo) == "0.4.0"
 
 
+def test_files_behind_the_tag_start_from_the_tag(tmp_path: Path) -> None:
+    """A tag made without bumping the files: the tag's version is the base (and it says so)."""
+    repo = make_repo(tmp_path / "p", version="1.1.0")
+    repo.tag("v1.2.3")
+    repo.commit("feat: x")
+    lines: list[str] = []
+    result = bump_auto(repo.path, dry_run=True, log=lines.append)
+    assert result.decision.previous == Version("1.2.3")
+    assert result.version == Version("1.3.0")
+    assert lines[1] == (
+        "note: the version sources say 1.1.0, behind the release tag v1.2.3: "
+        "the decision starts from 1.2.3"
+    )
+    assert '-version = "1.1.0"' in "\n".join(lines) and '+version = "1.3.0"' in "\n".join(lines)
+
+
+def test_files_ahead_of_the_tag_start_from_the_files(tmp_path: Path) -> None:
+    """The next cycle (release-branch moves main to X.(Y+1).0a1, untagged) is kept."""
+    repo = released(tmp_path / "p", "1.2.0")
+    repo.commit(
+        "chore: next cycle",
+        {"pyproject.toml": repo.read("pyproject.toml").replace("1.2.0", "1.3.0a1")},
+    )
+    repo.commit("fix: x")
+    assert decide(repo.path).previous == Version("1.3.0a1")
+    assert version_of(repo, pre="alpha") == "1.3.0a2"
+    assert version_of(repo) == "1.3.0"
+
+
 def test_highest_reachable_tag_on_a_maintenance_branch(tmp_path: Path) -> None:
     """Higher tags on main are not reachable from the branch: more than the quick checks."""
     repo = released(tmp_path / "p", "1.2.0")

@@ -52,7 +52,9 @@ class AutoDecision:
     """What ``release-bump-auto`` would release, and why."""
 
     previous: Version
-    """The current version (the version sources; with no tag, the base of the decision)."""
+    """The version the decision starts from: the version sources' (``pyproject.toml``), or the
+    base tag's when that is higher (the files were not bumped when the tag was made). A version
+    sources' version ahead of the tag (the next cycle's ``X.Y.0a1``, untagged) is kept."""
     version: Version | None
     """The next version, or None: nothing to release."""
     part: Part | None
@@ -72,6 +74,7 @@ class AutoDecision:
     pre: str | None = None
     major_on_zero: bool = False
     notes: tuple[str, ...] = field(default=())
+    """Things the user should know about the decision (logged after the summary)."""
 
     @property
     def total(self) -> int:
@@ -250,6 +253,13 @@ def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDeci
         )
         raise _shallow_error(project, what)
     previous = project.version()
+    notes: tuple[str, ...] = ()
+    if tag is not None and tag.version > previous:  # files not bumped when the tag was made
+        notes = (
+            f"the version sources say {previous.pep440}, behind the release tag {tag.name}: "
+            f"the decision starts from {tag.version.pep440}",
+        )
+        previous = tag.version
     effect = strongest(e for e in EFFECTS if tally.groups[e])
     decided = next_version(previous, effect, pre=pre, major_on_zero=config.major_on_zero)
     return AutoDecision(
@@ -264,6 +274,7 @@ def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDeci
         merges=tally.merges,
         pre=pre,
         major_on_zero=config.major_on_zero,
+        notes=notes,
     )
 
 
@@ -292,18 +303,15 @@ def bump_auto(
                 log(line)
         return AutoResult(decision, None)
     log(decision.summary())
+    for note in decision.notes:
+        log(f"note: {note}")
     if explain:
         for line in decision.explain():
             log(line)
+    version = decision.version
 
     def compute(current: Version) -> Version:
-        if current == decision.previous and decision.version is not None:
-            return decision.version
-        decided = next_version(  # the files changed since decide(): decide again from them
-            current, decision.effect, pre=decision.pre, major_on_zero=decision.major_on_zero
-        )
-        assert decided is not None
-        return decided[1]
+        return version  # release_version checks it is above the files' version and every tag
 
     result = release_version(project, compute, dry_run=dry_run, log=log, before_step=before_step)
     return AutoResult(decision, result)

@@ -102,3 +102,17 @@ def test_only_patch_releases_on_a_maintenance_branch(released: Repo) -> None:
     assert bump(released.path, "final").version == Version("2.0.1")
     with pytest.raises(BumpError, match="is itself a maintenance branch"):
         release_branch(str(released.path))
+
+
+def test_auto_bump_refuses_a_feature_on_a_maintenance_branch(released: Repo) -> None:
+    from nox_release import bump_auto
+
+    release_branch(str(released.path))
+    released.git("switch", "-q", "2.0")
+    released.commit("fix: a backported fix")
+    assert bump_auto(released.path, dry_run=True).version == Version("2.0.1")  # type: ignore[union-attr]
+    released.commit("feat: a feature does not belong here")
+    before = released.snapshot()
+    with pytest.raises(BumpError, match=r"branch 2\.0 is the maintenance branch of 2\.0.*not 2\.1\.0"):
+        bump_auto(released.path)
+    assert released.snapshot() == before

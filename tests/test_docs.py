@@ -31,3 +31,22 @@ def test_readme_has_the_two_setup_commands() -> None:
     assert test_cmd in README
     # .ci/run runs the same command (inside its virtual environment: python instead of python3).
     assert test_cmd.replace("python3", "python") in ci.replace("-q ", "")
+
+
+def test_public_api_is_complete_and_lazy() -> None:
+    import subprocess
+    import sys
+
+    import nox_release
+
+    for name in nox_release.__all__:
+        assert getattr(nox_release, name) is not None
+    # Importing the package loads none of the heavy modules.
+    code = (
+        "import sys, nox_release\n"
+        "heavy = [m for m in ('nox', 'tomlkit', 'packaging', 'twine', 'cyclonedx', 'spdx_tools',"
+        " 'typing', 'subprocess') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

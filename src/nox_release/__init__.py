@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from ._artifacts import ArtifactError, DistCheck, check_dist
     from ._auto import AutoDecision, AutoResult, bump_auto, decide
+    from ._branches import BranchResult, release_branch
     from ._build import BuildResult, build, write_checksums
     from ._bump import BumpResult, bump, check_versions, newest_release_tag, release_version
     from ._changelog import (
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from ._plan import FileChange, Plan, apply_plan
     from ._project import Project, load_config
     from ._publish import PublishError, PublishPlan, PublishResult, publish
+    from ._release import ReleaseResult, release
     from ._runner import Runner, SubprocessRunner
     from ._sbom import SbomError, SbomResult, embed_sbom, sbom
     from ._sessions import register
@@ -58,6 +60,7 @@ _LAZY = {
     "ArtifactError": "_artifacts",
     "AutoDecision": "_auto",
     "AutoResult": "_auto",
+    "BranchResult": "_branches",
     "BuildResult": "_build",
     "BumpError": "_errors",
     "BumpResult": "_bump",
@@ -75,6 +78,7 @@ _LAZY = {
     "PublishPlan": "_publish",
     "PublishResult": "_publish",
     "ReleaseError": "_errors",
+    "ReleaseResult": "_release",
     "Runner": "_runner",
     "SbomError": "_sbom",
     "SbomResult": "_sbom",
@@ -99,6 +103,8 @@ _LAZY = {
     "preview_changelog": "_changelog",
     "publish": "_publish",
     "register": "_sessions",
+    "release": "_release",
+    "release_branch": "_branches",
     "release_notes": "_changelog",
     "release_version": "_bump",
     "sbom": "_sbom",
@@ -111,6 +117,7 @@ __all__ = [
     "ArtifactError",
     "AutoDecision",
     "AutoResult",
+    "BranchResult",
     "BuildResult",
     "BumpError",
     "BumpResult",
@@ -128,6 +135,7 @@ __all__ = [
     "PublishPlan",
     "PublishResult",
     "ReleaseError",
+    "ReleaseResult",
     "Runner",
     "SbomError",
     "SbomResult",
@@ -153,6 +161,8 @@ __all__ = [
     "preview_changelog",
     "publish",
     "register",
+    "release",
+    "release_branch",
     "release_notes",
     "release_version",
     "sbom",

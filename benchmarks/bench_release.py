@@ -180,7 +180,15 @@ def main() -> None:
         sbom = timed(sbom_tools, repo)
         twine = timed(
             lambda: sh(
-                [sys.executable, "-m", "twine", "check", "--strict", *map(str, out.iterdir())], repo
+                [
+                    sys.executable,
+                    "-m",
+                    "twine",
+                    "check",
+                    "--strict",
+                    *(str(p) for p in out.iterdir() if p.name.endswith((".whl", ".gz"))),
+                ],
+                repo,
             ),
             repo,
         )

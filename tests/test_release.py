@@ -299,3 +299,76 @@ def test_lockstep_packages(tmp_path: Path) -> None:
         '"2.0.1"', '"2.0.5"')})
     with pytest.raises(ReleaseError, match=r"manager/pyproject.toml.*'2\.0\.1'.*agent/pyproject.toml.*'2\.0\.5'"):
         release(root.path, part="patch", isolation=False, no_index=True)
+
+
+def test_crash_between_the_release_commit_and_the_journal_is_recognised(
+    pypiserver: Index, tmp_path: Path
+) -> None:
+    """A kill after the tag but before the journal marked the bump: the re-run resumes."""
+    repo = sample(tmp_path / "crash", "rel-crash")
+
+    def fail(at: str) -> None:
+        if at == "build":
+            raise RuntimeError("injected")
+
+    with pytest.raises(ReleaseError):
+        run(repo, pypiserver, publish=False, push=False, before_step=fail)
+    git = Git(repo.path)
+    journal = Journal.load(git)
+    assert journal is not None
+    journal.done = []  # as if the process died right after `git tag`
+    journal.save(git)
+    result = run(repo, pypiserver, publish=False, push=False)
+    assert result.resumed and result.ran == ("build", "sbom", "check")  # type: ignore[attr-defined]
+    assert repo.tags() == ["v1.2.3", "v1.3.0"]  # no second bump
+
+
+def test_abort_refuses_when_files_reached_the_index(pypiserver: Index, tmp_path: Path) -> None:
+    """The upload half-happened (publish not marked done): abort checks the index first."""
+    from nox_release._publish import publish
+
+    repo = sample(tmp_path / "halfabort", "rel-halfabort")
+
+    def upload_then_die(at: str) -> None:
+        if at == "publish":
+            publish(repo.path, repository=pypiserver.url, yes=True)
+            raise ConnectionError("died after the upload")
+
+    with pytest.raises(ReleaseError):
+        run(repo, pypiserver, before_step=upload_then_die)
+    with pytest.raises(ReleaseError, match="already on the package index"):
+        release(repo.path, abort=True)
+    assert "v1.3.0" in repo.tags()
+
+
+def test_abort_refuses_to_drop_later_commits(pypiserver: Index, tmp_path: Path) -> None:
+    repo = sample(tmp_path / "later", "rel-later")
+
+    def fail(at: str) -> None:
+        if at == "build":
+            raise RuntimeError("injected")
+
+    with pytest.raises(ReleaseError):
+        run(repo, pypiserver, publish=False, push=False, before_step=fail)
+    repo.commit("fix: work on top of the release commit")
+    with pytest.raises(ReleaseError, match="has commits after the release commit"):
+        release(repo.path, abort=True)
+    assert "v1.3.0" in repo.tags() and Journal.load(Git(repo.path)) is not None
+
+
+def test_credentials_in_the_repository_url_never_reach_the_journal_or_log(
+    pypiserver: Index, tmp_path: Path
+) -> None:
+    repo = sample(tmp_path / "secret", "rel-secret")
+    url = pypiserver.url_with("uploader", "Corr3ct-h0rse-battery")
+    lines: list[str] = []
+    run(repo, pypiserver, repository=url, dry_run=True, log=lines.append)
+
+    def fail(at: str) -> None:
+        if at == "publish":
+            raise RuntimeError("injected")
+
+    with pytest.raises(ReleaseError):
+        run(repo, pypiserver, repository=url, log=lines.append, before_step=fail)
+    journal_text = (Git(repo.path).git_dir() / "nox-release" / "journal.json").read_text()
+    assert "Corr3ct-h0rse-battery" not in journal_text + "\n".join(lines)

@@ -49,8 +49,9 @@ def test_failure_at_each_step_rolls_back(multi: Repo, step: str) -> None:
         if name == step:
             raise Injected(name)
 
-    with pytest.raises(Injected):
+    with pytest.raises(ReleaseError, match=f"{step} failed .*nothing was changed") as info:
         bump(multi.path, "minor", before_step=fail_at)
+    assert isinstance(info.value.__cause__, Injected)
     assert seen[-1] == step
     assert multi.snapshot() == before
 
@@ -110,7 +111,7 @@ def test_disk_full_while_writing_rolls_back(multi: Repo) -> None:
         if name == "write README.md":
             raise OSError(28, "No space left on device")
 
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(ReleaseError, match=r"write README\.md failed .*No space left"):
         bump(multi.path, "patch", before_step=disk_full)
     assert multi.snapshot() == before
 
@@ -132,3 +133,50 @@ def test_a_rollback_that_cannot_finish_says_so(multi: Repo) -> None:
     # Everything else is back: no commit, no tag, the other files restored.
     assert multi.tags() == []
     assert multi.read("src/sample/__init__.py") == FILES["src/sample/__init__.py"]
+
+
+def test_interrupt_after_git_commit_is_undone(multi: Repo) -> None:
+    """Ctrl-C can land after `git commit` returned: the rollback asks git, not its own flags."""
+    before = multi.snapshot()
+
+    def interrupt(name: str) -> None:
+        if name == "tag":  # the commit exists; the bookkeeping after it is not trusted
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        bump(multi.path, "patch", before_step=interrupt)
+    assert multi.snapshot() == before
+
+
+def test_new_files_get_normal_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from nox_release._plan import write_atomic
+
+    umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "NEW.md", "x\n")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "NEW.md").stat().st_mode) == 0o644
+
+
+def test_folders_created_for_a_new_file_are_removed_on_rollback(tmp_path: Path) -> None:
+    from nox_release._git import Git
+    from nox_release._plan import FileChange, Plan, apply_plan
+
+    repo = make_repo(tmp_path / "p")
+    before = repo.snapshot()
+    target = repo.path / "docs" / "deep" / "NEW.md"
+    plan = Plan(root=repo.path, changes=(FileChange(target, None, "new\n"),),
+                commit_message="docs: new")
+
+    def fail(name: str) -> None:
+        if name == "commit":
+            raise Injected(name)
+
+    with pytest.raises(ReleaseError):
+        apply_plan(plan, Git(repo.path), before_step=fail)
+    assert not (repo.path / "docs").exists()
+    assert repo.snapshot() == before

@@ -77,15 +77,19 @@ def _base_tag(project: Project, from_tag: str | None) -> tuple[str, Version]:
         if version is None or not project.git.tag_exists(from_tag):
             raise BumpError(f"--from {from_tag}: no such release tag of the form '{fmt.template}'.")
         return from_tag, version
-    best: tuple[str, Version] | None = None
-    for tag in project.git.tags(fmt.glob, merged="HEAD"):
-        version = fmt.parse(tag)
-        if version is None or version.is_prerelease or version.post is not None:
-            continue
-        if len(version.release) >= 3 and version.release[2] != 0:
-            continue
-        if best is None or version > best[1]:
-            best = (tag, version)
+    from ._bump import first_reachable, iter_release_tags
+
+    def cut_point(version: Version) -> bool:  # a final X.Y.0
+        return (
+            not version.is_prerelease
+            and version.post is None
+            and (len(version.release) < 3 or version.release[2] == 0)
+        )
+
+    found = first_reachable(
+        project, (t for t in iter_release_tags(project) if cut_point(t.version))
+    )
+    best = None if found is None else (found.name, found.version)
     if best is None:
         raise BumpError(
             f"no X.Y.0 release tag of the form '{fmt.template}' is reachable from HEAD: release "

@@ -169,6 +169,12 @@ def preflight(project: Project, version: Version, tag: str) -> list[str]:
             f"tag {tag} already exists: released tags are never moved, deleted or overwritten; "
             "bump to a later version."
         )
+    same = next((t for t in iter_release_tags(project) if t.version == version), None)
+    if same is not None:
+        raise BumpError(
+            f"{version.pep440} is already tagged as {same.name}: released versions are never "
+            "reused; bump to a later version."
+        )
     newest = newest_release_tag(project)
     if newest is not None and not version > newest[1]:
         raise BumpError(

@@ -252,7 +252,10 @@ def config_from_pyproject(data: Mapping[str, Any], source: str = "pyproject.toml
 
     Raises :class:`ConfigError` naming the key, the value and the valid choices.
     """
-    table = data.get("tool", {}).get("nox-release", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"'tool' in {source} must be a table ([tool.*]), not {tool!r}.")
+    table = tool.get("nox-release", {})
     if not isinstance(table, Mapping):
         raise ConfigError(f"[tool.nox-release] in {source} must be a table.")
     values: dict[str, Any] = {}

@@ -39,6 +39,8 @@ class Journal:
     steps: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.time)
+    repository: str | None = None  # where publish goes (credentials redacted)
+    index_url: str | None = None
     path: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -46,10 +48,17 @@ class Journal:
         path = state_dir(git) / "journal.json"
         if not path.exists():
             return None
+        from ._release import STEPS
+
         try:
             data = json.loads(path.read_text())
+            if not isinstance(data, dict):
+                raise TypeError("not a JSON object")
             journal = cls(**{k: v for k, v in data.items() if k != "path"})
-        except (ValueError, TypeError) as exc:
+            unknown = set(journal.steps) - set(STEPS) or set(journal.done) - set(journal.steps)
+            if unknown or "check" not in journal.steps or "bump" not in journal.steps:
+                raise ValueError(f"unexpected steps {sorted(unknown) or journal.steps}")
+        except (OSError, ValueError, TypeError) as exc:
             raise ReleaseError(
                 f"the release journal {path} is unreadable ({exc}): delete it to start over."
             ) from None
@@ -70,6 +79,13 @@ class Journal:
         path = state_dir(git) / "journal.json"
         if path.exists():
             path.unlink()
+
+
+def _number(value: object) -> float:
+    try:
+        return float(str(value))
+    except ValueError:
+        return 0.0
 
 
 def _alive(pid: int) -> bool:
@@ -105,13 +121,18 @@ class ReleaseLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 holder = self._holder()
+                if holder is None and not self._abandoned():
+                    raise ReleaseError(
+                        f"another release is starting in this repository (the lock {self.path} "
+                        "is being written): wait for it, or delete the file if no release runs."
+                    ) from None
                 if holder is not None and not self._stale(holder):
                     since = time.strftime(
-                        "%Y-%m-%d %H:%M:%S", time.localtime(float(str(holder.get("since", 0))))
+                        "%Y-%m-%d %H:%M:%S", time.localtime(_number(holder.get("since")))
                     )
                     raise ReleaseError(
                         f"another {holder.get('what', 'release')} is running in this repository "
-                        f"(pid {holder['pid']} on {holder['host']}, since {since}): wait for it to "
+                        f"(pid {holder.get('pid')} on {holder.get('host')}, since {since}): wait for it to "
                         f"finish, or delete {self.path} if that process is gone."
                     ) from None
                 self.path.unlink(missing_ok=True)
@@ -121,6 +142,13 @@ class ReleaseLock:
             self.held = True
             return self
         raise ReleaseError(f"could not take the release lock {self.path}: try again.")
+
+    def _abandoned(self) -> bool:
+        """An unreadable lock left for more than a minute: its writer died mid-write."""
+        try:
+            return time.time() - self.path.stat().st_mtime > 60
+        except OSError:
+            return True
 
     def _holder(self) -> dict[str, object] | None:
         try:

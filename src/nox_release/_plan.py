@@ -9,6 +9,7 @@ refs back exactly as they were, then re-raises.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import shlex
@@ -93,16 +94,25 @@ def read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
+def _default_mode() -> int:
+    """What ``open()`` gives a new file: 0o666 less the process umask (mkstemp gives 0o600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one rename, keeping its permission bits."""
+    """Replace ``path`` with ``text`` in one rename, keeping its permission bits.
+
+    A new file gets the permissions ``open()`` would give it.
+    """
     data = text.encode("utf-8")
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -119,41 +129,66 @@ def _restore(path: Path, before: bytes | None) -> None:
         write_atomic(path, before.decode("utf-8"))
 
 
+@dataclass
+class _Progress:
+    """How far :func:`apply_plan` got; read by the rollback, which trusts git over it."""
+
+    step: str = ""
+    created_dirs: list[Path] = field(default_factory=list)
+    tag_attempted: bool = False
+    tag_existed: bool = False
+
+
 def apply_plan(plan: Plan, git: Git, *, before_step: StepHook | None = None) -> str | None:
-    """Write the files, commit and tag; on any failure undo everything and re-raise.
+    """Write the files, commit and tag; on any failure undo everything and raise.
 
     Expects the checks (clean tree, on a branch, tag free) to have passed. Returns the new
-    commit id, or None when the plan makes no commit.
+    commit id, or None when the plan makes no commit. A failure that is not already a
+    :class:`ReleaseError` (an OSError from a full disk, say) is raised as one that names the
+    step; Ctrl-C is rolled back too, and re-raised as it is.
     """
     hook = before_step or (lambda _step: None)
     head = git.head()
     branch = git.branch()
     saved = {c.path: (c.path.read_bytes() if c.path.exists() else None) for c in plan.changes}
-    tag_created = False
-    committed: str | None = None
+    progress = _Progress()
     try:
         for change in plan.changes:
-            hook(f"write {_rel(change.path, plan.root)}")
+            progress.step = f"write {_rel(change.path, plan.root)}"
+            hook(progress.step)
+            missing = [
+                p for p in (change.path.parent, *change.path.parent.parents) if not p.exists()
+            ]
             change.path.parent.mkdir(parents=True, exist_ok=True)
+            progress.created_dirs.extend(missing)
             write_atomic(change.path, change.after)
         if plan.commit_message is not None:
-            hook("stage")
+            progress.step = "stage"
+            hook(progress.step)
             git.run("add", "--", *[str(c.path) for c in plan.changes])
-            hook("commit")
+            progress.step = "commit"
+            hook(progress.step)
             git.run("commit", "-q", "-m", plan.commit_message)
-            committed = git.head()
         if plan.tag is not None:
-            hook("tag")
+            progress.step = "tag"
+            hook(progress.step)
+            progress.tag_existed = git.tag_exists(plan.tag)
+            progress.tag_attempted = True
             git.run("tag", "-s" if plan.sign_tag else "-a", "-m", plan.tag_message, plan.tag)
-            tag_created = True
     except BaseException as exc:
-        problems = _rollback(git, plan, saved, head, branch, committed, tag_created)
+        problems = _rollback(git, plan, saved, head, branch, progress)
         if problems:
             raise ReleaseError(
-                f"{exc} -- and the rollback could not finish: {'; '.join(problems)}"
+                f"{progress.step} failed ({exc}) -- and the rollback could not finish: "
+                f"{'; '.join(problems)}"
+            ) from exc
+        if isinstance(exc, Exception) and not isinstance(exc, ReleaseError):
+            raise ReleaseError(
+                f"{progress.step} failed ({exc}); nothing was changed: the files, the index and "
+                "the refs are as they were."
             ) from exc
         raise
-    return committed
+    return git.head() if plan.commit_message is not None else None
 
 
 def _rollback(
@@ -162,27 +197,28 @@ def _rollback(
     saved: dict[Path, bytes | None],
     head: str | None,
     branch: str | None,
-    committed: str | None,
-    tag_created: bool,
+    progress: _Progress,
 ) -> list[str]:
-    """Put tag, branch, index and files back; return what could not be undone."""
+    """Put tag, branch, index and files back; return what could not be undone.
+
+    It asks git where HEAD and the tag are rather than trusting flags, so an interrupt between
+    a git command and the bookkeeping after it is undone as well.
+    """
     problems: list[str] = []
-    if tag_created and plan.tag is not None:
+    current = git.head()
+    moved = current is not None and current != head
+    if progress.tag_attempted and not progress.tag_existed and plan.tag is not None:
         try:
-            # Only the tag this run created, and only while it still points at our commit.
-            if committed is None or git.tag_target(plan.tag) == committed:
+            # Only the tag this run created (it did not exist just before), at this run's commit.
+            if git.tag_exists(plan.tag) and git.tag_target(plan.tag) in (current, head):
                 git.run("tag", "-d", plan.tag)
         except GitError as exc:
             problems.append(str(exc))
     try:
-        if committed is not None and head is not None and branch is not None:
+        if moved and head is not None and branch is not None and git.branch() == branch:
+            assert current is not None
             git.run(
-                "update-ref",
-                "-m",
-                "nox-release: roll back",
-                f"refs/heads/{branch}",
-                head,
-                committed,
+                "update-ref", "-m", "nox-release: roll back", f"refs/heads/{branch}", head, current
             )
         if head is not None and plan.commit_message is not None:
             git.run("reset", "-q", "--", *[str(p) for p in saved])
@@ -193,4 +229,7 @@ def _rollback(
             _restore(path, before)
         except OSError as exc:
             problems.append(f"could not restore {path}: {exc}")
+    for folder in sorted(progress.created_dirs, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: something else lives there now
+            folder.rmdir()
     return problems

@@ -29,6 +29,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"no pyproject.toml in {path.parent}: run nox-release from the project's root."
         ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} cannot be read as UTF-8 text ({exc}): fix the file.") from None
     try:
         return tomlkit.parse(text).unwrap()
     except TOMLKitError as exc:
@@ -85,7 +87,9 @@ class Project:
                     f"has no pyproject.toml at {path}."
                 )
             # Packages share the root's configuration, but are not lockstep roots themselves.
-            out.append(Project(path, config=dataclasses.replace(self.config, packages=())))
+            # The root's version-files are the root's (resolved against the root folder).
+            config = dataclasses.replace(self.config, packages=(), version_files=())
+            out.append(Project(path, config=config))
         return tuple(out)
 
     def sources(self) -> list[VersionSource]:
@@ -136,6 +140,11 @@ class Project:
                     f"{source.path} (a version source) does not exist: create it or remove it "
                     "from version-files."
                 ) from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise VersionSourceError(
+                    f"{source.path} (a version source) cannot be read as UTF-8 text ({exc}): "
+                    "fix the file or remove it from version-files."
+                ) from None
             values.append(SourceValue(source, source.read(text)))
         return values
 
@@ -148,7 +157,9 @@ class Project:
                 parsed[value.raw] = Version.parse(value.raw)
             except VersionError:
                 parsed[value.raw] = None
-        distinct = {v for v in parsed.values()}
+        # Agreement is on the exact text, not PEP 440 equality: "1" == "1.0.0" as versions,
+        # but a file saying "1" where another says "1.0.0" is a drift (or a misread pattern).
+        distinct = {v.pep440 if v is not None else None for v in parsed.values()}
         if len(distinct) > 1 or None in distinct:
             listing = "; ".join(
                 f"{self._rel(v.source.path)} ({v.source.label}) = {v.raw!r}" for v in values
@@ -164,8 +175,7 @@ class Project:
                 raise VersionError(
                     f"{self._rel(bad.source.path)} ({bad.source.label}): {exc}"
                 ) from None
-        version = next(iter(distinct))
-        assert version is not None
+        version = next(v for v in parsed.values() if v is not None)
         return version
 
     def _rel(self, path: Path) -> str:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._errors import GitError, ReleaseError
+from ._git import Git
 from ._journal import Journal, ReleaseLock
-from ._plan import StepHook
+from ._plan import StepHook, apply_plan
 from ._project import Project
 from ._version import Version
 
@@ -184,7 +184,33 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _branch_tip(git: Git, branch: str) -> str | None:
+    return git.run("rev-parse", "-q", "--verify", f"refs/heads/{branch}", check=False) or None
+
+
+def _published_files(project: Project, journal: Journal) -> list[str]:
+    """Files of the journal's version already on its publish target (for abort)."""
+    from ._index import IndexReadError
+
+    try:
+        _preflight_publish(
+            _projects(project),
+            Version.parse(journal.version),
+            journal.repository,
+            journal.index_url,
+        )
+    except IndexReadError as exc:
+        raise ReleaseError(
+            f"cannot tell whether {journal.version} reached the index ({exc}): abort refused, "
+            "since a published release cannot be undone; finish it with 'nox -s release'."
+        ) from None
+    except ReleaseError as exc:
+        return [str(exc)]
+    return []
+
+
 def _abort(project: Project, journal: Journal | None, log: Log) -> ReleaseResult:
+    """Undo what has not left the machine: decide everything first, then change refs."""
     git = project.git
     if journal is None:
         log("no release in progress: nothing to abort")
@@ -194,11 +220,39 @@ def _abort(project: Project, journal: Journal | None, log: Log) -> ReleaseResult
             f"{journal.tag} is already on the remote '{project.config.remote}': a pushed release "
             "cannot be undone; finish it with 'nox -s release' instead."
         )
-    if "publish" in journal.done:
+    if "publish" in journal.done or (
+        "publish" in journal.steps and _published_files(project, journal)
+    ):
         raise ReleaseError(
             f"{journal.version} is already on the package index: a published release cannot be "
             "undone; finish it with 'nox -s release' instead."
         )
+    tip = _branch_tip(git, journal.branch)
+    move_branch = bool(journal.commit) and tip == journal.commit
+    if (
+        journal.commit
+        and tip is not None
+        and not move_branch
+        and git.ok("merge-base", "--is-ancestor", journal.commit, tip)
+    ):
+        raise ReleaseError(
+            f"{journal.branch} has commits after the release commit {journal.commit[:12]}: "
+            "nox-release will not drop them; undo the release by hand (delete the tag "
+            f"{journal.tag}, revert the commit) and remove {journal.path}."
+        )
+    if move_branch:
+        if git.branch() == journal.branch:
+            git.run("reset", "-q", "--keep", journal.previous_head)  # keeps uncommitted work
+        else:
+            git.run(
+                "update-ref",
+                "-m",
+                "nox-release: abort",
+                f"refs/heads/{journal.branch}",
+                journal.previous_head,
+                journal.commit,
+            )
+        log(f"moved {journal.branch} back to {journal.previous_head[:12]}")
     if (
         journal.commit
         and git.tag_exists(journal.tag)
@@ -206,12 +260,25 @@ def _abort(project: Project, journal: Journal | None, log: Log) -> ReleaseResult
     ):
         git.run("tag", "-d", journal.tag)
         log(f"deleted the local tag {journal.tag}")
-    if journal.commit and git.head() == journal.commit and git.branch() == journal.branch:
-        git.run("reset", "-q", "--keep", journal.previous_head)
-        log(f"moved {journal.branch} back to {journal.previous_head[:12]}")
     journal.clear(git)
     log(f"aborted the release of {journal.version}")
     return ReleaseResult(Version.parse(journal.version), journal.tag, aborted=True)
+
+
+def _settle_bump(git: Git, journal: Journal) -> Journal | None:
+    """A journal whose bump is not marked done: the bump finished (mark it) or did not (drop it).
+
+    Covers a crash or Ctrl-C between the release commit and the journal's bookkeeping.
+    """
+    if "bump" in journal.done:
+        return journal
+    head = git.head()
+    if git.tag_exists(journal.tag) and git.tag_target(journal.tag) == head:
+        journal.commit = head or ""
+        journal.mark(git, "bump")
+        return journal
+    journal.clear(git)
+    return None
 
 
 def release(
@@ -227,7 +294,6 @@ def release(
     isolation: bool = True,
     find_links: Sequence[Path | str] = (),
     no_index: bool = False,
-    allow_untagged: bool = False,
     yes: bool = True,
     dry_run: bool = False,
     abort: bool = False,
@@ -242,15 +308,20 @@ def release(
     ``git push --atomic``. ``find_links``/``no_index`` go to the SBOM's installer.
     ``before_step`` is called with each step's name before it runs (the tests' seam).
     """
+    from ._index import redact_url
+
     hook = before_step or (lambda _s: None)
     project = Project(root)
     git = project.git
     with ReleaseLock(git):
         journal = Journal.load(git)
+        if journal is not None:
+            journal = _settle_bump(git, journal)
         if abort:
             return _abort(project, journal, log)
         do_publish = project.config.publish if publish is None else publish
         resumed = journal is not None
+        ran: list[str] = []
         if journal is None:
             from ._bump import release_version
 
@@ -258,6 +329,7 @@ def release(
             if compute is None:
                 log("nothing to release: no commit since the last release maps to a bump")
                 return ReleaseResult(None, None, nothing_to_release=True)
+            # Every check of every step, before the first write; the plan is made once.
             planned = release_version(
                 project, compute, dry_run=True, log=log if dry_run else _quiet
             )
@@ -268,31 +340,32 @@ def release(
                 _preflight_push(project, planned.tag)
             steps = [s for s in STEPS if (s != "publish" or do_publish) and (s != "push" or push)]
             if dry_run:
-                for p in _projects(project):
-                    log(
-                        f"build: {p.name} {planned.version.pep440} (sdist and wheel) into "
-                        f"{_rel(p.root / p.config.dist_dir, project.root)}"
-                    )
-                    log(f"sbom: {p.name}-{planned.version.pep440}.cdx.json and .spdx.json")
-                    log("check: twine check --strict, RECORD, name/version = tag")
-                    if do_publish:
-                        log(f"publish: to {repository or p.config.repository}")
-                if push:
-                    log(
-                        f"$ git push --atomic {project.config.remote} "
-                        f"refs/heads/{git.branch()} refs/tags/{planned.tag}"
-                    )
-                log(f"steps: {' -> '.join(steps)}")
+                _log_plan(project, planned.version, planned.tag, steps, repository, log)
                 return ReleaseResult(planned.version, planned.tag, tuple(steps))
-            branch = git.branch()
-            head = git.head()
+            branch, head = git.branch(), git.head()
             assert branch is not None and head is not None  # checked by release_version
-            journal = Journal(planned.version.pep440, planned.tag, branch, head, steps=steps)
-            hook("bump")
-            bumped = release_version(project, compute, log=log)
-            journal.commit = bumped.commit or ""
+            journal = Journal(
+                planned.version.pep440,
+                planned.tag,
+                branch,
+                head,
+                steps=steps,
+                repository=redact_url(repository) if repository else None,
+                index_url=redact_url(index_url) if index_url else None,
+            )
+            journal.save(git)  # before the first write: a crash mid-bump is recognised
+            try:
+                hook("bump")
+                journal.commit = apply_plan(planned.plan, git) or ""
+            except BaseException:
+                journal.clear(git)  # the bump rolled back: nothing to resume
+                raise
             journal.mark(git, "bump")
-            ran = ["bump"]
+            log(
+                f"released {project.name} {planned.version.pep440}: commit "
+                f"{journal.commit[:12]}, tag {planned.tag}"
+            )
+            ran.append("bump")
         else:
             _check_resumable(project, journal)
             if do_publish and "publish" not in journal.steps:
@@ -307,35 +380,31 @@ def release(
                 rest = [s for s in journal.steps if s not in journal.done]
                 log(f"would run: {' -> '.join(rest)}")
                 return ReleaseResult(
-                    Version.parse(journal.version), journal.tag, tuple(journal.steps), resumed=True
+                    Version.parse(journal.version),
+                    journal.tag,
+                    tuple(journal.steps),
+                    resumed=True,
                 )
-            ran = []
         version = Version.parse(journal.version)
-        artifacts: list[Path] = []
-        sboms: list[Path] = []
+        run_step = _step_runner(
+            project,
+            journal,
+            log,
+            repository=repository or journal.repository,
+            index_url=index_url or journal.index_url,
+            builder=builder,
+            isolation=isolation,
+            find_links=find_links,
+            no_index=no_index,
+            yes=yes,
+        )
         for step in journal.steps:
             if step in journal.done:
                 continue
             try:
                 hook(step)
-                _run_step(
-                    step,
-                    project,
-                    journal,
-                    log,
-                    repository=repository,
-                    index_url=index_url,
-                    builder=builder,
-                    isolation=isolation,
-                    find_links=find_links,
-                    no_index=no_index,
-                    yes=yes,
-                )
-            except BaseException as exc:
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)) or not isinstance(
-                    exc, Exception
-                ):
-                    raise
+                run_step(step)
+            except Exception as exc:
                 raise ReleaseError(
                     f"the release of {version.pep440} stopped at step '{step}': {exc} -- fix "
                     "that and run the release again to continue from this step, or abort it "
@@ -343,27 +412,68 @@ def release(
                 ) from exc
             journal.mark(git, step)
             ran.append(step)
-        from ._artifacts import find_artifacts
+        return _finish(project, journal, version, ran, resumed, log)
 
-        for p in _projects(project):
-            dist = p.root / p.config.dist_dir
-            artifacts += find_artifacts(dist)
-            sboms += sorted(dist.glob("*.cdx.json")) + sorted(dist.glob("*.spdx.json"))
-        summary = _summary(project, journal, ran, artifacts, sboms, journal.steps)
-        result = ReleaseResult(
-            version,
-            journal.tag,
-            tuple(journal.steps),
-            tuple(ran),
-            resumed,
-            tuple(artifacts),
-            tuple(sboms),
-            summary=summary,
+
+def _log_plan(
+    project: Project,
+    version: Version,
+    tag: str,
+    steps: Sequence[str],
+    repository: str | None,
+    log: Log,
+) -> None:
+    from ._index import redact_url
+
+    for p in _projects(project):
+        log(
+            f"build: {p.name} {version.pep440} (sdist and wheel) into "
+            f"{_rel(p.root / p.config.dist_dir, project.root)}"
         )
+        log(f"sbom: {p.name}-{version.pep440}.cdx.json and .spdx.json")
+        log("check: twine check --strict, RECORD, name/version = tag")
+        if "publish" in steps:
+            log(f"publish: to {redact_url(repository or p.config.repository)}")
+    if "push" in steps:
+        log(
+            f"$ git push --atomic {project.config.remote} "
+            f"refs/heads/{project.git.branch()} refs/tags/{tag}"
+        )
+    log(f"steps: {' -> '.join(steps)}")
+
+
+def _finish(
+    project: Project, journal: Journal, version: Version, ran: list[str], resumed: bool, log: Log
+) -> ReleaseResult:
+    from ._artifacts import find_artifacts
+
+    artifacts: list[Path] = []
+    sboms: list[Path] = []
+    for p in _projects(project):
+        dist = p.root / p.config.dist_dir
+        artifacts += find_artifacts(dist)
+        sboms += sorted(dist.glob("*.cdx.json")) + sorted(dist.glob("*.spdx.json"))
+    summary = _summary(project, journal, ran, artifacts, sboms, journal.steps)
+    result = ReleaseResult(
+        version,
+        journal.tag,
+        tuple(journal.steps),
+        tuple(ran),
+        resumed,
+        tuple(artifacts),
+        tuple(sboms),
+        summary=summary,
+    )
+    journal.clear(project.git)  # the release is complete
+    log(summary)
+    try:
         _github_output(result)
-        journal.clear(git)
-        log(summary)
-        return result
+    except OSError as exc:
+        raise ReleaseError(
+            f"the release of {version.pep440} is complete, but GITHUB_OUTPUT "
+            f"({os.environ.get('GITHUB_OUTPUT')}) could not be written: {exc}."
+        ) from None
+    return result
 
 
 def _check_resumable(project: Project, journal: Journal) -> None:
@@ -385,8 +495,7 @@ def _check_resumable(project: Project, journal: Journal) -> None:
         )
 
 
-def _run_step(
-    step: str,
+def _step_runner(
     project: Project,
     journal: Journal,
     log: Log,
@@ -398,35 +507,27 @@ def _run_step(
     find_links: Sequence[Path | str],
     no_index: bool,
     yes: bool,
-) -> None:
-    projects = _projects(project)
-    if step == "build":
-        from ._build import build
+) -> Callable[[str], None]:
+    """The function that runs one step of the pipeline (for every lockstep package)."""
+    from ._build import build
+    from ._check import twine_check
+    from ._publish import publish
+    from ._sbom import sbom
 
-        for p in projects:
-            build(p, builder=builder, isolation=isolation, log=log)
-    elif step == "sbom":
-        from ._sbom import sbom
+    per_project: dict[str, Callable[[Project], object]] = {
+        "build": lambda p: build(p, builder=builder, isolation=isolation, log=log),
+        "sbom": lambda p: sbom(p, find_links=find_links, no_index=no_index, log=log),
+        "check": lambda p: twine_check(p, require_tag=True, log=log),
+        "publish": lambda p: publish(
+            p, repository=repository, index_url=index_url, yes=yes, log=log
+        ),
+    }
 
-        for p in projects:
-            sbom(p, find_links=find_links, no_index=no_index, log=log)
-    elif step == "check":
-        from ._check import twine_check
+    def run(step: str) -> None:
+        if step == "push":
+            _push(project, journal.branch, journal.tag, log)
+            return
+        for p in _projects(project):
+            per_project[step](p)
 
-        for p in projects:
-            twine_check(p, require_tag=True, log=log)
-    elif step == "publish":
-        from ._publish import publish
-
-        for p in projects:
-            publish(p, repository=repository, index_url=index_url, yes=yes, log=log)
-    elif step == "push":
-        _push(project, journal.branch, journal.tag, log)
-    else:  # pragma: no cover
-        raise AssertionError(step)
-
-
-def clean_dist(project: Project) -> None:
-    """Remove the built artifacts of every project (used by demos and tests)."""
-    for p in _projects(project):
-        shutil.rmtree(p.root / p.config.dist_dir, ignore_errors=True)
+    return run

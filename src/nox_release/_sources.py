@@ -23,7 +23,7 @@ from ._version import Version
 __all__ = ["PatternVersion", "PyprojectVersion", "PythonVersion", "VersionSource"]
 
 # A version-shaped run of characters: what a placeholder can stand for in free text.
-_VERSIONISH = r"[0-9][0-9A-Za-z.+!-]*?"
+_VERSIONISH = r"[0-9][0-9A-Za-z.+!-]*"  # greedy: backs off to the literal tail
 
 
 class VersionSource(Protocol):
@@ -132,7 +132,8 @@ class PatternVersion:
     def _regex(self) -> re.Pattern[str]:
         placeholder = "{semver}" if self._semver else "{version}"
         head, _, tail = self.pattern.partition(placeholder)
-        # The version ends where the literal text after it starts (or at a non-version char).
+        # The version ends where the literal text after it starts (or at a non-version char);
+        # greedy, so "version {version}." reads "1.0.0" from "version 1.0.0." and not "1".
         end = re.escape(tail) if tail else r"(?![0-9A-Za-z.+!-])"
         return re.compile(re.escape(head) + f"(?P<v>{_VERSIONISH})" + f"(?={end})")
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -581,3 +582,64 @@ def test_sessions(proj: Repo, clock: Clock) -> None:
     done = run("changelog")
     assert done.returncode == 0, done.stderr
     check_structure(proj.read("CHANGELOG.md"), ["1.1.0", "1.0.0"])
+
+
+# -- files a user gets wrong: one sentence, no traceback -------------------------------------
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"# Changelog\n\n\xff\xfe caf\xe9\n"), r"not UTF-8.*save it as"),
+        (lambda p: (p / "notes").mkdir(parents=True), r"is a folder.*changelog-file"),
+    ],
+    ids=["not-utf8", "a-folder"],
+)
+def test_an_unreadable_changelog_is_named(
+    proj: Repo, clock: Clock, make: Callable[[Path], object], message: str
+) -> None:
+    history(proj, clock)
+    path = proj.path / "CHANGELOG.md"
+    make(path)
+    for step in (lambda: update_changelog(proj.path), lambda: bump(proj.path, "minor")):
+        before = proj.snapshot()
+        with pytest.raises(ChangelogError, match=r"CHANGELOG\.md.*" + message) as info:
+            step()
+        assert "\n" not in str(info.value)
+        assert proj.snapshot() == before
+    assert proj.tags() == ["v1.0.0", "v1.1.0"]
+
+
+def test_a_cliff_toml_that_is_not_utf8_is_named(proj: Repo, clock: Clock) -> None:
+    history(proj, clock)
+    (proj.path / "cliff.toml").write_bytes(b'[changelog]\nheader = "caf\xe9"\n')
+    with pytest.raises(ConfigError, match=r"cliff\.toml is not UTF-8.*(fix|remove) "):
+        update_changelog(proj.path)
+    assert not (proj.path / "CHANGELOG.md").exists()
+
+
+@pytest.mark.parametrize("where", ["a-folder", "under-a-file"])
+def test_release_notes_to_a_path_that_cannot_be_written(
+    proj: Repo, clock: Clock, tmp_path: Path, where: str
+) -> None:
+    history(proj, clock)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "file.md").write_text("mine")
+    target = out_dir if where == "a-folder" else out_dir / "file.md" / "notes.md"
+    with pytest.raises(ChangelogError, match=r"cannot write the release notes to .*out.*: give "):
+        release_notes(proj.path, output=target)
+    assert sorted(p.name for p in out_dir.iterdir()) == ["file.md"]  # no temporary file left
+    assert (out_dir / "file.md").read_text() == "mine"
+
+
+def test_release_notes_replace_a_file_atomically(proj: Repo, clock: Clock, tmp_path: Path) -> None:
+    history(proj, clock)
+    out = tmp_path / "notes.md"
+    out.write_text("old notes")
+    out.chmod(0o640)
+    link = tmp_path / "hard.md"
+    link.hardlink_to(out)
+    text = release_notes(proj.path, output=out)
+    assert out.read_text() == text and text.startswith("## [1.1.0] - ")
+    assert link.read_text() == "old notes"  # a new file renamed over the old one, not rewritten
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hard.md", "notes.md", "project"]

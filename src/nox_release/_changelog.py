@@ -189,14 +189,15 @@ def _rx(text: str) -> str:
     return re.sub(r"([\\.+*?()|\[\]{}^$#&~-])", r"\\\1", text)
 
 
-def _tag_affixes(template: str) -> tuple[str, str]:
-    head, _, tail = template.replace("{semver}", "{version}").partition("{version}")
-    return head, tail
-
-
 def tag_pattern(template: str) -> str:
-    """The ``--tag-pattern`` regex for a ``tag-format``: the tags it can produce, anchored."""
-    head, tail = _tag_affixes(template)
+    """The ``--tag-pattern`` regex for a ``tag-format``: the tags it can produce, anchored.
+
+    The same tags as :meth:`TagFormat.version_text` accepts, written for git-cliff's (Rust)
+    regex engine rather than Python's.
+    """
+    from ._tags import TagFormat
+
+    head, tail = TagFormat(template).affixes
     return f"^{_rx(head)}[0-9][0-9A-Za-z.+!-]*{_rx(tail)}$"
 
 
@@ -327,16 +328,21 @@ class _CliffConfig:
 
 
 def _read_cliff_toml(path: Path) -> dict[str, Any]:
+    # Not _project._read_toml: its messages are about pyproject.toml and name no way out.
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
+    way_out = "fix it, or remove it to use nox-release's default changelog configuration"
     try:
         return tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
     except TOMLKitError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}): {way_out}.") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"{path} is not valid TOML ({exc}): fix it, or remove it to use nox-release's "
-            "default changelog configuration."
+            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): {way_out}."
         ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path} ({exc.strerror or exc}): {way_out}.") from None
 
 
 def _cliff_config(project: Project, workdir: Path, forge: Forge | None) -> _CliffConfig:
@@ -402,7 +408,7 @@ class _Cliff:
             raise
         fmt = project.config.tags
         self.pattern = tag_pattern(fmt.template)
-        prefix, suffix = _tag_affixes(fmt.template)
+        prefix, suffix = fmt.affixes
         self.env = {
             "NOX_RELEASE_COMMIT_URL": self.forge.commit_url if self.forge else "",
             "NOX_RELEASE_COMPARE_URL": self.forge.compare_url if self.forge else "",
@@ -419,18 +425,19 @@ class _Cliff:
 
     # releases -------------------------------------------------------------------------------
     @cached_property
-    def _tags(self) -> list[str]:
-        return self.project.git.tags(self.project.config.tags.glob, merged="HEAD")
+    def _reachable(self) -> set[str]:
+        # Every reachable release is needed, not only the newest (_bump.first_reachable): the
+        # file's sections, the folding and the tags git-cliff must ignore in a range depend on
+        # all of them. So one `git tag --merged` walk, and the parsing is _bump's.
+        return set(self.project.git.tags(self.project.config.tags.glob, merged="HEAD"))
 
     def releases(self) -> list[Release]:
         """Release tags of ``tag-format`` reachable from HEAD, oldest version first."""
-        fmt = self.project.config.tags
-        out = []
-        for tag in self._tags:
-            version = fmt.parse(tag)
-            if version is not None:
-                out.append((tag, version))
-        return sorted(out, key=lambda r: r[1])
+        from ._bump import iter_release_tags
+
+        reachable = self._reachable
+        newest_first = [(t.name, t.version) for t in iter_release_tags(self.project)]
+        return [r for r in reversed(newest_first) if r[0] in reachable]
 
     def strays(self) -> set[str]:
         """Tags the tag pattern matches that are not releases (a version nox-release rejects).
@@ -438,11 +445,12 @@ class _Cliff:
         They are ignored (their commits go to the next release) rather than shown as releases.
         """
         fmt = self.project.config.tags
-        rx = re.compile(self.pattern)
-        return {t for t in self._tags if rx.match(t) and fmt.parse(t) is None}
+        return {
+            t for t in self._reachable if fmt.version_text(t) is not None and fmt.parse(t) is None
+        }
 
     def commit(self, tag: str) -> str:
-        return self.project.git.run("rev-parse", f"refs/tags/{tag}^{{commit}}")
+        return self.project.git.tag_target(tag)
 
     # rendering ------------------------------------------------------------------------------
     def render(
@@ -510,11 +518,33 @@ def _tool() -> str:
 
 
 # -- the changelog file -----------------------------------------------------------------------
+def _read_changelog(path: Path, key: str) -> str | None:
+    """The changelog's text, None when there is none yet; a file it cannot read is named."""
+    from ._plan import read_text
+
+    try:
+        return read_text(path) if path.exists() else None
+    except UnicodeDecodeError as exc:
+        raise ChangelogError(
+            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8, or "
+            f"set changelog-file (now '{key}') to another file."
+        ) from None
+    except IsADirectoryError:
+        raise ChangelogError(
+            f"{path} is a folder, not a file: set changelog-file (now '{key}') to a file path."
+        ) from None
+    except OSError as exc:
+        raise ChangelogError(
+            f"cannot read {path} ({exc.strerror or exc}): make it readable, or set "
+            f"changelog-file (now '{key}') to another file."
+        ) from None
+
+
 def _changelog_change(
     project: Project, cliff: _Cliff, new: Release | None, log: Log
 ) -> FileChange | None:
     """The edit that adds the releases ``CHANGELOG.md`` lacks (and ``new``, about to be made)."""
-    from ._plan import FileChange, read_text
+    from ._plan import FileChange
 
     cfg = project.config
     path = project.root / cfg.changelog_file
@@ -524,7 +554,7 @@ def _changelog_change(
     folded = folded_tags(releases) if cfg.changelog_fold_prereleases else set()
     visible = [r for r in releases if r[0] not in folded]
     ignore = folded | cliff.strays()
-    before = read_text(path) if path.exists() else None
+    before = _read_changelog(path, cfg.changelog_file)
     if not visible:
         log(f"no release tags of the form {cfg.tag_format} yet: {cfg.changelog_file} is unchanged")
         return None
@@ -727,8 +757,14 @@ def release_notes(
         log(f"{target[0]} has no changes that the changelog shows")
     if output is not None:
         path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text)
+        except OSError as exc:
+            raise ChangelogError(
+                f"cannot write the release notes to {path} ({exc.strerror or exc}): give "
+                "-o a file path whose folders you can write to (missing ones are created)."
+            ) from None
         log(f"wrote the notes of {target[0]} to {path}")
     else:
         echo(text)

@@ -70,3 +70,9 @@ class TagFormat:
     def glob(self) -> str:
         """A ``git tag --list`` pattern that every tag of this format matches."""
         return self.template.replace("{semver}", "*").replace("{version}", "*")
+
+    @property
+    def affixes(self) -> tuple[str, str]:
+        """The text before and after the placeholder: ``v{version}`` -> ``("v", "")``."""
+        head, _, tail = self.template.replace("{semver}", "{version}").partition("{version}")
+        return head, tail

@@ -15,7 +15,7 @@ the exact search of :func:`nox_release._bump.first_reachable` run and the log re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,19 +32,15 @@ from ._commits import (
     type_map,
 )
 from ._errors import GitError
+from ._log import Log, quiet
 from ._plan import StepHook
 from ._project import Project
 from ._version import Part, Version, normalise_pre_kind
 
 __all__ = ["AutoDecision", "AutoResult", "bump_auto", "decide"]
 
-Log = Callable[[str], None]
 
 _UNSHALLOW = "git fetch --tags --unshallow"
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 @dataclass(frozen=True, eq=False)
@@ -284,7 +280,7 @@ def bump_auto(
     pre: str | None = None,
     dry_run: bool = False,
     explain: bool = False,
-    log: Log = _quiet,
+    log: Log = quiet,
     before_step: StepHook | None = None,
 ) -> AutoResult:
     """Release the version the Conventional Commits since the last tag call for.

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._errors import BumpError, GitError
+from ._log import Log, quiet
 from ._plan import Plan, apply_plan
 from ._project import Project
 from ._version import Version
 
 __all__ = ["BranchResult", "check_branch_rule", "maintenance_line", "release_branch"]
-
-Log = Callable[[str], None]
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 def _branch_regex(fmt: str) -> re.Pattern[str]:
@@ -103,7 +97,7 @@ def release_branch(
     *,
     from_tag: str | None = None,
     dry_run: bool = False,
-    log: Log = _quiet,
+    log: Log = quiet,
 ) -> BranchResult:
     """Cut the maintenance branch of the newest ``X.Y.0`` release and start the next cycle.
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._errors import BumpError, GitError, VersionError, VersionSourceError
+from ._log import Log, quiet
 from ._plan import FileChange, Plan, StepHook, apply_plan, read_text
 from ._project import Project
 from ._version import Part, Version
@@ -26,12 +27,6 @@ __all__ = [
     "release_tags",
     "release_version",
 ]
-
-Log = Callable[[str], None]
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 @dataclass(frozen=True)
@@ -263,7 +258,7 @@ def release_version(
     compute: Callable[[Version], Version],
     *,
     dry_run: bool = False,
-    log: Log = _quiet,
+    log: Log = quiet,
     before_step: StepHook | None = None,
     extra: ExtraChanges | None = _changelog_changes,
 ) -> BumpResult:
@@ -293,7 +288,7 @@ def bump(
     *,
     pre: str | None = None,
     dry_run: bool = False,
-    log: Log = _quiet,
+    log: Log = quiet,
     before_step: StepHook | None = None,
 ) -> BumpResult:
     """Bump ``part`` (``major``, ``minor``, ``patch``, ``pre``, ``final`` or ``post``).

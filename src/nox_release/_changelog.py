@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import CommandError, ConfigError, ReleaseError
+from ._log import Log, quiet
 
 if TYPE_CHECKING:
     from ._plan import FileChange
@@ -52,7 +53,6 @@ __all__ = [
     "update_changelog",
 ]
 
-Log = Callable[[str], None]
 
 #: Project files that hold a git-cliff configuration (looked up next to pyproject.toml, then at
 #: the repository's top level); the first found wins over ``[tool.git-cliff]`` and the default.
@@ -61,10 +61,6 @@ CONFIG_FILES = ("cliff.toml", ".cliff.toml", ".config/cliff.toml")
 
 class ChangelogError(ReleaseError):
     """git-cliff failed, or the changelog cannot be produced as asked."""
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 def _stdout(text: str) -> None:
@@ -593,7 +589,7 @@ def update_changelog(
     *,
     dry_run: bool = False,
     runner: Runner | None = None,
-    log: Log = _quiet,
+    log: Log = quiet,
 ) -> FileChange | None:
     """``changelog``: add the releases (tags) the changelog file lacks, on top; keep the rest.
 
@@ -625,8 +621,8 @@ def release_changelog_changes(
     Called while the release is planned, before anything is written: a git-cliff failure
     raises here and the bump leaves nothing changed.
     """
-    with _Cliff(project, runner, _quiet) as cliff:
-        change = _changelog_change(project, cliff, (tag, version), _quiet)
+    with _Cliff(project, runner, quiet) as cliff:
+        change = _changelog_change(project, cliff, (tag, version), quiet)
     return (change,) if change is not None else ()
 
 
@@ -658,7 +654,7 @@ def preview_changelog(
     version: Version | str | None = None,
     *,
     runner: Runner | None = None,
-    log: Log = _quiet,
+    log: Log = quiet,
     echo: Callable[[str], None] = _stdout,
 ) -> str:
     """``changelog --preview``: the section the next release would add, without writing.
@@ -721,7 +717,7 @@ def release_notes(
     *,
     output: Path | str | None = None,
     runner: Runner | None = None,
-    log: Log = _quiet,
+    log: Log = quiet,
     echo: Callable[[str], None] = _stdout,
 ) -> str:
     """``release-notes``: one release's section (default: the newest tag), without the header.

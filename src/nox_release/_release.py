@@ -18,20 +18,16 @@ from pathlib import Path
 from ._errors import GitError, ReleaseError
 from ._git import Git
 from ._journal import Journal, ReleaseLock
+from ._log import Log, quiet
 from ._plan import StepHook, apply_plan
 from ._project import Project
 from ._version import Version
 
 __all__ = ["ReleaseResult", "release"]
 
-Log = Callable[[str], None]
 
 #: The steps of a release, in order; publish and push only when asked for.
 STEPS = ("bump", "build", "sbom", "check", "publish", "push")
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 @dataclass(frozen=True)
@@ -297,7 +293,7 @@ def release(
     yes: bool = True,
     dry_run: bool = False,
     abort: bool = False,
-    log: Log = _quiet,
+    log: Log = quiet,
     before_step: StepHook | None = None,
 ) -> ReleaseResult:
     """Run the whole release, or resume the one in progress, or (``abort``) undo it.
@@ -330,9 +326,7 @@ def release(
                 log("nothing to release: no commit since the last release maps to a bump")
                 return ReleaseResult(None, None, nothing_to_release=True)
             # Every check of every step, before the first write; the plan is made once.
-            planned = release_version(
-                project, compute, dry_run=True, log=log if dry_run else _quiet
-            )
+            planned = release_version(project, compute, dry_run=True, log=log if dry_run else quiet)
             _preflight_tools(project, builder)
             if do_publish:
                 _preflight_publish(_projects(project), planned.version, repository, index_url)

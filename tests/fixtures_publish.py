@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import socket
+import socketserver
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ import time
 import urllib.request
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -233,6 +235,27 @@ def flaky_index() -> Iterator[FlakyIndex]:
     thread.start()
     try:
         yield index
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def raw_http(answer: bytes) -> Iterator[str]:
+    """A server on 127.0.0.1 that reads one request per connection and answers ``answer``
+    byte for byte (not necessarily HTTP), then closes; yields its root URL."""
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.recv(65536)
+            self.request.sendall(answer)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()

@@ -16,7 +16,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from conftest import Repo, make_repo
@@ -131,3 +136,22 @@ def make_sample(path: Path, *, extra: str = "", build: bool = True) -> Repo:
     if build:
         build_wheel(path, path / "dist")
     return repo
+
+
+@contextmanager
+def serve_directory(path: Path) -> Iterator[str]:
+    """Serve ``path`` over HTTP on 127.0.0.1 (its directory listing is a find-links page);
+    yield the root URL. Credentials sent with a request are accepted and ignored."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -7,8 +7,10 @@ which fetches the backend from the index (uv caches it).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tarfile
@@ -19,7 +21,15 @@ import pytest
 
 from conftest import Repo
 from fixtures_build import EPOCH, git_isolation, make_sample
-from nox_release import BuildResult, CommandError, Project, build, check_dist
+from nox_release import (
+    BuildResult,
+    CommandError,
+    Project,
+    ReleaseError,
+    build,
+    check_dist,
+    write_checksums,
+)
 from nox_release._artifacts import ArtifactError, find_artifacts
 from nox_release._build import STALE_DIR, find_uv
 
@@ -237,3 +247,48 @@ def test_auto_falls_back_to_build_without_uv(
     assert "with python -m build (isolated)" in lines[0]
     with pytest.raises(CommandError, match="builder is 'uv' but uv is not installed"):
         build(repo.path, builder="uv", dry_run=True)
+
+
+def dist_tree(dist: Path) -> dict[str, bytes | None]:
+    """Every file (with its bytes) and folder under ``dist``, hidden ones included."""
+    return {
+        str(p.relative_to(dist)): p.read_bytes() if p.is_file() else None
+        for p in sorted(dist.rglob("*"))
+    }
+
+
+def test_a_failure_while_dist_changes_puts_all_of_it_back(tmp_path: Path) -> None:
+    repo = make_sample(tmp_path / "sample")
+    dist = repo.path / "dist"
+    (dist / STALE_DIR).mkdir(parents=True)
+    (dist / "sample-1.2.2.tar.gz").write_bytes(b"old sdist")
+    (dist / "sample-1.2.2-py3-none-any.whl").write_bytes(b"old wheel")
+    # An earlier build's file in .stale/ with the same name: moving aside pushes it out.
+    (dist / STALE_DIR / "sample-1.2.2.tar.gz").write_bytes(b"older sdist")
+    # SHA256SUMS is a folder: the old files are moved aside and the new ones moved in, then
+    # writing SHA256SUMS, the last step, fails.
+    (dist / "SHA256SUMS").mkdir()
+    (dist / "SHA256SUMS" / "keep").write_text("x")
+    before = dist_tree(dist)
+    with pytest.raises(
+        ReleaseError,
+        match=r"^could not put the new artifacts into dist/ \(.*\); dist/ is as it was",
+    ):
+        build(repo.path, builder="uv", isolation=False)
+    assert dist_tree(dist) == before
+
+
+def test_write_checksums_replaces_the_file_atomically(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "x-1.0.tar.gz").write_bytes(b"sdist")
+    sums = dist / "SHA256SUMS"
+    sums.write_text("old\n")
+    sums.chmod(0o600)
+    copy = tmp_path / "SHA256SUMS.published"
+    os.link(sums, copy)  # another name of the old file: a rewrite in place would change it
+    assert write_checksums(dist) == sums
+    assert copy.read_text() == "old\n"
+    assert sums.read_text() == f"{hashlib.sha256(b'sdist').hexdigest()}  x-1.0.tar.gz\n"
+    assert stat.S_IMODE(sums.stat().st_mode) == 0o600
+    assert sorted(os.listdir(dist)) == ["SHA256SUMS", "x-1.0.tar.gz"]  # no temporary file left

@@ -17,12 +17,14 @@ from fixtures_publish import (
     flaky_index,
     free_port,
     pypiserver,
+    raw_http,
     release,
     sha256,
 )
 from nox_release import PublishError, ReleaseError, publish
 from nox_release._index import (
     IndexFile,
+    IndexReadError,
     file_sha256,
     parse_html,
     read_project,
@@ -440,3 +442,73 @@ def test_twine_connection_errors_are_transient(tmp_path: Path) -> None:
     assert proc.returncode != 0
     kind, status, _reason = _twine_failure(proc.stdout + proc.stderr)
     assert (kind, status) == ("transient", None)
+
+
+# -- review fixes: index URLs without a scheme, answers that are not HTTP, tokens as the user ----
+
+
+def test_an_index_url_without_a_scheme_is_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(
+        PublishError,
+        match=r"^the index URL 'pypi\.example/simple' is not an http:// or https:// URL: "
+        r"give .* as --index-url https://host/simple/\.$",
+    ):
+        resolve_target("https://upload.example/legacy/", index_url="pypi.example/simple")
+    with pytest.raises(PublishError) as err:
+        resolve_target("https://upload.example/legacy/", index_url="T0ken-9z@pypi.example/simple")
+    assert "T0ken-9z" not in str(err.value) and "'***@pypi.example/simple'" in str(err.value)
+    pypirc = tmp_path / ".pypirc"
+    pypirc.write_text("[distutils]\nindex-servers = private\n[private]\nrepository = idx.example\n")
+    with pytest.raises(PublishError, match=r"gives the repository 'idx\.example', which is not"):
+        resolve_target("private", environ={}, pypirc=pypirc)
+    # The index adapter itself, given such a URL: one sentence too, not urllib's ValueError.
+    with pytest.raises(IndexReadError, match=r"pypi\.example/simple/thing/ is not a URL an index"):
+        read_project("pypi.example/simple/", "thing", retries=0)
+
+
+def test_the_publish_session_refuses_an_index_url_without_a_scheme(tmp_path: Path) -> None:
+    repo = release(tmp_path / "p", "pub-scheme")
+    (repo.path / "noxfile.py").write_text("import nox_release\nnox_release.register()\n")
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "nox", "--no-venv", "-s", "publish", "--", "--dry-run"),
+            *("--index-url", "pypi.example/simple"),
+        ],
+        cwd=repo.path,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+    assert "the index URL 'pypi.example/simple' is not an http:// or https:// URL" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_answers_that_are_not_http_are_read_errors() -> None:
+    lines: list[str] = []
+    with (
+        raw_http(b"SSH-2.0-OpenSSH_9.6\r\n") as url,  # a server that does not speak HTTP
+        pytest.raises(IndexReadError, match=r"after 2 attempt\(s\) \(BadStatusLine"),
+    ):
+        read_project(url + "simple/", "thing", retries=1, backoff=0, log=lines.append)
+    assert len(lines) == 1 and "retrying" in lines[0]
+    cut = b"HTTP/1.0 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10  # body cut short
+    with raw_http(cut) as url:
+        with pytest.raises(IndexReadError, match=r"could not read .*IncompleteRead"):
+            read_project(url + "simple/", "thing", retries=0)
+        # Hashing a download: a partial file must not pass for a file with another sha256.
+        unhashed = IndexFile("x-1.0.tar.gz", url + "x-1.0.tar.gz", None)
+        with pytest.raises(IndexReadError, match=r"could not read .*IncompleteRead"):
+            file_sha256(unhashed, retries=0)
+
+
+def test_a_token_as_the_user_of_a_url_is_a_secret() -> None:
+    target = resolve_target(
+        "https://upload.example/legacy/",
+        index_url="https://glpat-Tok3n@upload.example/simple/",
+        environ={},
+    )
+    assert "glpat-Tok3n" in target.secrets
+    assert target.simple_url == "https://upload.example/simple/"
+    assert "glpat-Tok3n" not in repr(target)
+    assert redact_url("glpat-Tok3n@upload.example/simple/") == "***@upload.example/simple/"

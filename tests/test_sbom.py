@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from conftest import Repo
-from fixtures_sbom import Wheelhouse, build_wheelhouse, make_sample
-from nox_release import ReleaseError, SbomError, SbomResult, sbom
+from fixtures_sbom import Wheelhouse, build_wheelhouse, make_sample, serve_directory
+from nox_release import ReleaseError, SbomError, SbomResult, sbom, write_checksums
 from nox_release._runner import tool
 
 pytestmark = pytest.mark.slow
@@ -408,3 +408,130 @@ def test_spdx_mapping_of_licences_that_are_not_spdx_expressions() -> None:
     assert packages["three"]["licenseDeclared"] == "MIT AND BSD-3-Clause"
     assert edges_spdx(doc) == {("Root_Pkg", "two"), ("Root_Pkg", "three")}
     assert doc["creationInfo"]["created"] == "2024-01-02T03:04:05Z"
+
+
+# -- review fixes: credentials as the user part, SHA256SUMS after --embed, atomic rollback -------
+
+TOKEN = "glpat-T0kenAsUser-8d2f"
+
+
+def test_url_secrets_of_installer_arguments() -> None:
+    from nox_release._sbom import _url_secrets
+
+    found = _url_secrets(
+        [
+            "--index-url",
+            f"https://{TOKEN}@pypi.example/simple/",  # a token as the user: the secret
+            "--find-links=https://bot:p%40ss@files.example/",  # a password: the secret, not bot
+            "--extra-index-url",
+            "https://pypi.example/simple/",
+            "wheelhouse",
+        ]
+    )
+    assert set(found) == {TOKEN, "p@ss", "p%40ss"}
+
+
+def test_a_token_in_a_find_links_url_is_never_shown(sample: Repo, wheelhouse: Wheelhouse) -> None:
+    lines: list[str] = []
+    with serve_directory(wheelhouse.main) as url:
+        link = url.replace("http://", f"http://{TOKEN}@")
+        result = sbom(
+            sample.path, no_index=True, find_links=[link, wheelhouse.newer], log=lines.append
+        )
+    # dep-a came through the served find-links page, dep-b 2.1.0 from the local folder.
+    assert result.components == (("dep-a", "1.0.0"), ("dep-b", "2.1.0"))
+    text = "\n".join(lines)
+    assert f"--find-links {url.replace('http://', 'http://***@')}" in text  # logged, redacted
+    assert TOKEN not in text
+    for path in (result.cyclonedx, result.spdx):
+        assert TOKEN not in path.read_text()
+
+
+def test_index_urls_are_parameters_and_their_credentials_are_hidden(sample: Repo) -> None:
+    index = f"https://{TOKEN}@pypi.example/simple/"
+    extra = "https://bot:p%40ss@extra.example/simple/"
+    lines: list[str] = []
+    result = sbom(
+        sample.path,
+        index_url=index,
+        extra_index_urls=[extra],
+        find_links=[f"https://{TOKEN}@files.example/links/"],
+        dry_run=True,
+        log=lines.append,
+    )
+    install = next(c for c in result.commands if "install" in c)
+    assert install[install.index("--index-url") + 1] == index  # the installer gets them as is
+    assert install[install.index("--extra-index-url") + 1] == extra
+    text = "\n".join(lines)
+    assert "--index-url https://***@pypi.example/simple/" in text
+    assert "--extra-index-url https://bot:***@extra.example/simple/" in text
+    assert "--find-links https://***@files.example/links/" in text
+    assert TOKEN not in text and "p%40ss" not in text
+
+
+def test_the_sbom_session_passes_index_urls_and_hides_tokens(sample: Repo) -> None:
+    sample.write("noxfile.py", NOXFILE)
+    src = Path(__file__).resolve().parent.parent / "src"
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "nox", "--no-install", "-s", "sbom", "--", "--dry-run"),
+            *("--index-url", f"https://{TOKEN}@pypi.example/simple/"),
+            *("--extra-index-url", "https://extra.example/simple/"),
+        ],
+        cwd=sample.path,
+        env={**os.environ, "PYTHONPATH": str(src)},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "--index-url https://***@pypi.example/simple/" in proc.stderr
+    assert "--extra-index-url https://extra.example/simple/" in proc.stderr
+    assert TOKEN not in proc.stdout + proc.stderr
+
+
+def test_embed_rewrites_sha256sums_with_the_new_wheel(sample: Repo, wheelhouse: Wheelhouse) -> None:
+    dist = sample.path / "dist"
+    sums = write_checksums(dist)  # as the build step leaves it
+    before = sums.read_text()
+    lines: list[str] = []
+    run(sample, wheelhouse, embed=True, dry_run=True, log=lines.append)
+    assert "would rewrite dist/SHA256SUMS" in "\n".join(lines)
+    assert sums.read_text() == before
+
+    result = run(sample, wheelhouse, embed=True)
+    assert sums.read_text() != before
+    assert f"{sha256(result.wheel)}  {WHEEL}\n" in sums.read_text()
+    check = subprocess.run(
+        ["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    # Without --embed the wheel does not change, and neither does SHA256SUMS.
+    after = sums.read_bytes()
+    run(sample, wheelhouse, embed=False)
+    assert sums.read_bytes() == after
+
+
+def test_a_failed_replace_puts_the_originals_back_by_rename(tmp_path: Path) -> None:
+    from nox_release._sbom import _replace_all
+
+    wheel = tmp_path / "a.whl"
+    wheel.write_bytes(b"the original wheel")
+    wheel.chmod(0o640)
+    os.utime(wheel, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    before = wheel.stat()
+    new = tmp_path / "b.cdx.json"
+    blocked = tmp_path / "c.spdx.json"  # a folder: no file can replace it, the third step fails
+    blocked.mkdir()
+    (blocked / "keep").write_text("x")
+    with pytest.raises(OSError):
+        _replace_all({wheel: b"embedded", new: b"{}", blocked: b"{}"})
+    after = wheel.stat()
+    assert wheel.read_bytes() == b"the original wheel"
+    # The original file itself came back (a rename), not a rewrite of the replacement.
+    assert (after.st_ino, after.st_mode, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_mode,
+        before.st_mtime_ns,
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.whl", "c.spdx.json"]  # no temps
+    assert [p.name for p in blocked.iterdir()] == ["keep"]

@@ -9,16 +9,18 @@ with the metadata); and ``twine check --strict`` passes on all of them (:func:`t
 
 from __future__ import annotations
 
+import hashlib
 import tarfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.parser import HeaderParser
 from pathlib import Path
+from typing import Any
 
 from ._errors import CommandError, ReleaseError
 from ._project import Project
-from ._runner import Runner, SubprocessRunner
+from ._runner import Runner, SubprocessRunner, strip_ansi
 from ._version import Version
 
 __all__ = [
@@ -29,6 +31,8 @@ __all__ = [
     "check_integrity",
     "find_artifacts",
     "read_metadata",
+    "sha256_file",
+    "sha256_stream",
     "twine_check_files",
 ]
 
@@ -70,6 +74,20 @@ def find_artifacts(dist: Path) -> list[Path]:
     if not dist.is_dir():
         return []
     return sorted(p for p in dist.iterdir() if p.is_file() and _kind(p) is not None)
+
+
+def sha256_stream(stream: Any) -> str:
+    """The hex sha256 of everything ``stream.read()`` gives (a file, an HTTP response)."""
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 16), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file, read in chunks."""
+    with path.open("rb") as fh:
+        return sha256_stream(fh)
 
 
 def read_metadata(path: Path) -> Artifact:
@@ -150,13 +168,19 @@ def check_dist(
             "holds only this release."
         )
     version = project.version()
+    parsed: dict[Path, Version | None] = {}
+    for a in artifacts:
+        try:
+            parsed[a.path] = Version.parse(a.version)
+        except ReleaseError:
+            parsed[a.path] = None
     for a in artifacts:
         if not _same_name(a.name, project.name):
             raise ArtifactError(
                 f"{a.path.name} is the distribution '{a.name}', expected '{project.name}' "
                 f"(from {project.pyproject_path})."
             )
-        if not _parses(a.version) or Version.parse(a.version) != version:
+        if parsed[a.path] != version:
             raise ArtifactError(
                 f"{a.path.name} has version {a.version}, expected {version.pep440} "
                 f"(from {project.pyproject_path}): rebuild it."
@@ -166,7 +190,7 @@ def check_dist(
     release_tags = [(t, v) for t, v in tagged if v is not None]
     for tag_name, tag_version in release_tags:
         for a in artifacts:
-            if tag_version != Version.parse(a.version):
+            if tag_version != parsed[a.path]:
                 raise ArtifactError(
                     f"{a.path.name} has version {a.version}, but HEAD carries the release tag "
                     f"{tag_name} ({tag_version.pep440}): rebuild from the tagged commit."
@@ -185,14 +209,6 @@ def check_dist(
             runner = SubprocessRunner(log=log, cwd=project.root)
         twine_check_files([a.path for a in artifacts], runner)
     return DistCheck(artifacts, version, tag)
-
-
-def _parses(text: str) -> bool:
-    try:
-        Version.parse(text)
-    except ReleaseError:
-        return False
-    return True
 
 
 # -- integrity --------------------------------------------------------------------------------
@@ -240,7 +256,6 @@ def _check_wheel(artifact: Artifact) -> None:
     # before installing; the `wheel` package does, but nox-release does not depend on it.
     import base64
     import csv
-    import hashlib
     import io
 
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename
@@ -365,7 +380,7 @@ def twine_check_files(paths: list[Path], runner: Runner) -> None:
         # COLUMNS: twine prints through rich, which wraps long paths at the terminal's width.
         runner(*cmd, env={"NO_COLOR": "1", "COLUMNS": "100000"}, silent=True)
     except CommandError as exc:
-        output = re.sub(r"\x1b\[[0-9;]*m", "", exc.output or str(exc))
+        output = strip_ansi(exc.output or str(exc))
         failed: list[str] = []
         reasons: dict[str, list[str]] = {}
         current: str | None = None

@@ -8,22 +8,23 @@
 * The backend builds into a temporary folder; only when it succeeded and its artifacts are this
   project's name and version does ``dist/`` change: every file already there (older versions'
   artifacts, their SBOMs and checksums) is moved to ``dist/.stale/``, the new artifacts move in,
-  and ``dist/SHA256SUMS`` lists them. A failed build leaves ``dist/`` as it was.
+  and ``dist/SHA256SUMS`` lists them. All or nothing: a failed build, or a failure while
+  ``dist/`` changes, leaves ``dist/`` (and ``dist/.stale/``) as it was.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shlex
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._errors import CommandError, ConfigError
+from ._errors import CommandError, ConfigError, ReleaseError
+from ._plan import write_atomic
 from ._project import Project
 from ._runner import Runner, SubprocessRunner
 
@@ -32,6 +33,7 @@ __all__ = [
     "BuildResult",
     "build",
     "build_command",
+    "checksums_text",
     "find_uv",
     "head_epoch",
     "normalize_sdist",
@@ -156,16 +158,28 @@ def normalize_sdist(path: Path, epoch: int) -> bool:
     return True
 
 
-def write_checksums(dist: Path, paths: list[Path] | None = None) -> Path:
-    """Write ``dist/SHA256SUMS`` (``sha256sum`` format) for ``paths`` (default: the artifacts)."""
-    from ._artifacts import find_artifacts
+def checksums_text(paths: Iterable[Path], contents: Mapping[Path, bytes] | None = None) -> str:
+    """``SHA256SUMS`` in ``sha256sum`` format for ``paths``; ``contents`` gives the bytes of
+    files that are about to be replaced (the sbom step's embedded wheel), instead of the disk's."""
+    import hashlib
+
+    from ._artifacts import sha256_file
 
     lines = []
-    for path in sorted(paths if paths is not None else find_artifacts(dist)):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    for path in sorted(paths):
+        data = contents.get(path) if contents is not None else None
+        digest = hashlib.sha256(data).hexdigest() if data is not None else sha256_file(path)
         lines.append(f"{digest}  {path.name}\n")
+    return "".join(lines)
+
+
+def write_checksums(dist: Path, paths: list[Path] | None = None) -> Path:
+    """Write ``dist/SHA256SUMS`` (``sha256sum`` format) for ``paths`` (default: the artifacts),
+    atomically: a reader sees the old file or the new one, never a part."""
+    from ._artifacts import find_artifacts
+
     out = dist / CHECKSUMS
-    out.write_text("".join(lines), encoding="utf-8")
+    write_atomic(out, checksums_text(paths if paths is not None else find_artifacts(dist)))
     return out
 
 
@@ -174,6 +188,92 @@ def _to_move_aside(dist: Path) -> list[Path]:
     if not dist.is_dir():
         return []
     return sorted(p for p in dist.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+class _Undo:
+    """Changes to ``dist/`` made so far, each with the action that takes it back."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, Callable[[], None]]] = []
+
+    def move(self, src: Path, dst: Path) -> None:
+        """Rename ``src`` to ``dst`` (same file system; ``dst`` must not exist)."""
+        os.replace(src, dst)
+        self.steps.append((f"move {dst} back to {src}", lambda: os.replace(dst, src)))
+
+    def made(self, path: Path, remove: Callable[[], None]) -> None:
+        """``path`` was created; ``remove`` takes it away (nothing to do once it is gone)."""
+
+        def step() -> None:
+            if os.path.lexists(path):
+                remove()
+
+        self.steps.append((f"remove {path}", step))
+
+    def rollback(self) -> list[str]:
+        """Undo every step, newest first; return what could not be undone."""
+        problems = []
+        for what, step in reversed(self.steps):
+            try:
+                step()
+            except OSError as exc:
+                problems.append(f"could not {what} ({exc})")
+        self.steps.clear()
+        return problems
+
+
+def _commit(dist: Path, stale: list[Path], built: list[Path], log: Log, where: str) -> list[Path]:
+    """Move ``stale`` to ``dist/.stale/``, ``built`` into ``dist``, write ``SHA256SUMS``; all or
+    nothing: on any failure every step is undone (in reverse) and the error re-raised."""
+    undo = _Undo()
+    replaced: Path | None = None  # earlier files of dist/.stale/ a name clash pushes out
+    try:
+        if not dist.exists():
+            dist.mkdir(parents=True)
+            undo.made(dist, lambda: shutil.rmtree(dist))
+            # As uv build does: keep dist/ (and dist/.stale/) out of git and out of sdists.
+            (dist / ".gitignore").write_text("*\n", encoding="utf-8")
+        if stale:
+            aside = dist / STALE_DIR
+            if not aside.exists():
+                aside.mkdir()
+                undo.made(aside, lambda: shutil.rmtree(aside))
+            for path in stale:
+                target = aside / path.name
+                if os.path.lexists(target):
+                    if replaced is None:
+                        replaced = Path(tempfile.mkdtemp(prefix=".replaced-", dir=aside))
+                    undo.move(target, replaced / path.name)
+                undo.move(path, target)
+        final = []
+        for path in built:
+            target = dist / path.name
+            # Copied next to the target first (the build folder may be on another file
+            # system), then renamed: the move in is one rename, and so is its undo.
+            partial = dist / f".{path.name}.tmp"
+            undo.made(partial, partial.unlink)  # a copy cut short; gone once renamed
+            shutil.move(str(path), partial)
+            undo.move(partial, target)
+            final.append(target)
+        write_checksums(dist, final)
+    except BaseException as exc:
+        problems = undo.rollback()
+        if problems:
+            raise ReleaseError(
+                f"{exc} -- and putting {where}/ back could not finish: {'; '.join(problems)}"
+            ) from exc
+        if isinstance(exc, OSError):
+            raise ReleaseError(
+                f"could not put the new artifacts into {where}/ ({exc}); {where}/ is as it "
+                "was: fix the cause and build again."
+            ) from None
+        raise
+    finally:
+        if replaced is not None:
+            shutil.rmtree(replaced, ignore_errors=True)
+    if stale:
+        log(f"moved {len(stale)} earlier file(s) to {where}/{STALE_DIR}/")
+    return final
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -253,22 +353,7 @@ def build(
         # carries one) before dist/ is touched; the slower checks are twine-check's business.
         check_dist(project, tmp, twine=False, integrity=False)
         # Commit to dist/: move what was there aside, then move the new artifacts in.
-        if not dist.exists():
-            dist.mkdir(parents=True)
-            # As uv build does: keep dist/ (and dist/.stale/) out of git and out of sdists.
-            (dist / ".gitignore").write_text("*\n", encoding="utf-8")
-        if stale:
-            aside = dist / STALE_DIR
-            aside.mkdir(exist_ok=True)
-            for path in stale:
-                os.replace(path, aside / path.name)
-            log(f"moved {len(stale)} earlier file(s) to {where}/{STALE_DIR}/")
-        final = []
-        for path in built:
-            target = dist / path.name
-            shutil.move(str(path), target)
-            final.append(target)
-        sums = write_checksums(dist, final)
+        final = _commit(dist, stale, built, log, where)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for path in final:
@@ -276,7 +361,7 @@ def build(
     return BuildResult(
         dist,
         tuple(final),
-        sums,
+        dist / CHECKSUMS,
         kind,
         tuple(cmd),
         epoch,

@@ -7,13 +7,14 @@ index itself, through the standard "simple" repository API every index serves: P
 neither twine nor packaging exposes a reader, and pip's is internal.
 
 Credentials: :class:`Credentials` are sent only when given; URLs are shown only through
-:func:`redact_url`, so no password embedded in a URL reaches a message or a log.
+:func:`redact_url`, so no password (or token given as the user) embedded in a URL reaches a
+message or a log; :func:`url_secrets` lists what to redact from other tools' output.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
+import http.client
 import json
 import socket
 import time
@@ -40,6 +41,7 @@ __all__ = [
     "redact_url",
     "simple_url_for",
     "split_credentials",
+    "url_secrets",
 ]
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
@@ -106,8 +108,14 @@ class Listing:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with any ``user:password@`` replaced by ``***@``."""
+    """``url`` with any ``user:password@`` (or ``token@``) replaced by ``***@``; also in a URL
+    given without its scheme (``token@host/simple``), which is shown in error messages."""
     parts = urlsplit(url)
+    if not parts.netloc and "://" not in url:
+        head, sep, rest = url.partition("/")
+        if "@" in head:
+            return "***@" + head.rsplit("@", 1)[1] + sep + rest
+        return url
     if "@" not in parts.netloc:
         return url
     host = parts.netloc.rsplit("@", 1)[1]
@@ -123,6 +131,21 @@ def split_credentials(url: str) -> tuple[str, Credentials | None]:
     user, _, password = userinfo.partition(":")
     clean = urlunsplit(parts._replace(netloc=host))
     return clean, Credentials(unquote(user), unquote(password))
+
+
+def url_secrets(url: str) -> list[str]:
+    """What of ``url`` must never be shown: the password of its ``user:password@`` part, or the
+    user when there is no password (a token given as ``https://TOKEN@host/``, as GitLab and
+    GitHub take it), decoded and as written in the URL. Empty when the URL has no credentials."""
+    from ._runner import secret_forms
+
+    _clean, credentials = split_credentials(url)
+    if credentials is None:
+        return []
+    secret = credentials.password or credentials.username
+    userinfo = urlsplit(url).netloc.rsplit("@", 1)[0]
+    written = userinfo.partition(":")[2] if credentials.password else userinfo.partition(":")[0]
+    return sorted({*secret_forms(secret), *([written] if written else [])}, key=len, reverse=True)
 
 
 def simple_url_for(upload_url: str) -> str:
@@ -194,7 +217,17 @@ def _user_agent() -> str:
 def _transient(exc: BaseException) -> bool:
     if isinstance(exc, urllib.error.HTTPError):
         return exc.code >= 500
-    return isinstance(exc, (urllib.error.URLError, socket.timeout, ConnectionError, TimeoutError))
+    # http.client.HTTPException: a garbled status line, a body cut short (IncompleteRead).
+    return isinstance(
+        exc,
+        (
+            urllib.error.URLError,
+            socket.timeout,
+            ConnectionError,
+            TimeoutError,
+            http.client.HTTPException,
+        ),
+    )
 
 
 def _reason(exc: BaseException) -> str:
@@ -202,6 +235,11 @@ def _reason(exc: BaseException) -> str:
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
         return str(exc.reason)
+    if isinstance(exc, http.client.IncompleteRead):
+        return f"IncompleteRead: the answer was cut short, {exc.expected} byte(s) missing"
+    if isinstance(exc, http.client.HTTPException):
+        # Their text is what the server sent (a status line): name the kind only.
+        return f"{type(exc).__name__}: the server's answer is not valid HTTP"
     return str(exc) or type(exc).__name__
 
 
@@ -218,17 +256,25 @@ def _fetch(
 ) -> T:
     """GET ``url`` and return ``consume(response)``; connection errors and 5xx answers (also
     while reading the body) are retried ``retries`` times with exponential backoff; 4xx answers
-    are raised at once as :class:`urllib.error.HTTPError`."""
+    are raised at once as :class:`urllib.error.HTTPError`; a URL urllib cannot open (no scheme,
+    a bad port) raises :class:`IndexReadError`."""
     headers = {"Accept": accept, "User-Agent": _user_agent(), "Cache-Control": "max-age=0"}
     if credentials is not None:
         headers["Authorization"] = credentials.header()
     shown = redact_url(url)
     attempt = 0
     while True:
-        request = urllib.request.Request(url, headers=headers)
         try:
+            request = urllib.request.Request(url, headers=headers)
             with _OPENER.open(request, timeout=timeout) as response:
                 return consume(response)
+        except ValueError:
+            # "unknown url type", http.client.InvalidURL, a non-numeric port: not a URL urllib
+            # can open. The exception's text may quote the whole URL: it is not shown.
+            raise IndexReadError(
+                f"{shown} is not a URL an index can be read from: give it as "
+                "https://host/path/ (or http://)."
+            ) from None
         except Exception as exc:  # classified here; anything else propagates unchanged
             if not _transient(exc):
                 raise
@@ -386,11 +432,14 @@ def file_sha256(
     if file.sha256 is not None:
         return file.sha256
 
+    from ._artifacts import sha256_stream
+
     def consume(response: Any) -> str:
-        digest = hashlib.sha256()
-        for chunk in iter(lambda: response.read(1 << 16), b""):
-            digest.update(chunk)
-        return digest.hexdigest()
+        digest = sha256_stream(response)
+        missing = getattr(response, "length", None)
+        if missing:  # read in chunks, http.client takes a body cut short for the end
+            raise http.client.IncompleteRead(b"", missing)
+        return digest
 
     try:
         return _fetch(

@@ -18,7 +18,6 @@ are redacted from every command line, output, log line and exception.
 from __future__ import annotations
 
 import configparser
-import hashlib
 import os
 import re
 import sys
@@ -27,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._artifacts import check_dist
+from ._artifacts import check_dist, sha256_file
 from ._errors import CommandError, GitError, ReleaseError
 from ._index import (
     PYPI_UPLOAD_URL,
@@ -37,11 +36,13 @@ from ._index import (
     Listing,
     file_sha256,
     read_project,
+    redact_url,
     simple_url_for,
     split_credentials,
+    url_secrets,
 )
 from ._project import Project
-from ._runner import Runner, SubprocessRunner, tool
+from ._runner import Runner, SubprocessRunner, redacting, scrub, secret_forms, strip_ansi, tool
 from ._version import Version
 
 __all__ = [
@@ -88,16 +89,10 @@ class Target:
 
 
 def _is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
+    from urllib.parse import urlsplit
 
-
-def _secret_forms(password: str | None) -> list[str]:
-    """A password as given and as it may appear percent-encoded in a URL."""
-    if not password:
-        return []
-    from urllib.parse import quote
-
-    return sorted({password, quote(password, safe="")}, key=len, reverse=True)
+    parts = urlsplit(text)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def _pypirc(path: Path) -> configparser.RawConfigParser:
@@ -130,8 +125,13 @@ def resolve_target(
     set, none are invented, so that twine can use keyring or PyPI trusted publishing.
     """
     env = os.environ if environ is None else environ
+    if index_url is not None and not _is_url(index_url):
+        raise PublishError(
+            f"the index URL '{redact_url(index_url)}' is not an http:// or https:// URL: give "
+            "the index's simple API in full, as --index-url https://host/simple/."
+        )
     pypirc_path = pypirc if pypirc is not None else Path(os.path.expanduser("~/.pypirc"))
-    secrets: list[str] = _secret_forms(env.get("TWINE_PASSWORD"))
+    secrets: list[str] = secret_forms(env.get("TWINE_PASSWORD"))
     twine_env: dict[str, str] = {}
     username: str | None = env.get("TWINE_USERNAME") or None
     password: str | None = env.get("TWINE_PASSWORD") or None
@@ -141,7 +141,7 @@ def resolve_target(
         shown_repo = upload_url
         twine_args: tuple[str, ...] = ("--repository-url", upload_url)
         if url_creds is not None:
-            secrets += _secret_forms(url_creds.password)
+            secrets += url_secrets(repository)
             username, password = url_creds.username, url_creds.password or password
             twine_env["TWINE_USERNAME"] = url_creds.username
             if url_creds.password:
@@ -153,7 +153,7 @@ def resolve_target(
         twine_env["TWINE_REPOSITORY_URL"] = ""
         parser = _pypirc(pypirc_path) if pypirc_path.is_file() else None
         if parser is not None and parser.has_option("server-login", "password"):
-            secrets += _secret_forms(parser.get("server-login", "password"))
+            secrets += secret_forms(parser.get("server-login", "password"))
         servers = (
             parser.get("distutils", "index-servers", fallback="pypi testpypi").split()
             if parser is not None
@@ -171,7 +171,7 @@ def resolve_target(
         if section is not None and parser is not None:
             upload_url = parser.get(section, "repository", fallback=upload_url)
             if parser.has_option(section, "password"):
-                secrets += _secret_forms(parser.get(section, "password"))
+                secrets += secret_forms(parser.get(section, "password"))
                 password = password or parser.get(section, "password")
             if parser.has_option(section, "username"):
                 username = username or parser.get(section, "username")
@@ -180,14 +180,18 @@ def resolve_target(
                 f"the [{repository}] section of {pypirc_path} has no 'repository' URL: add "
                 "'repository = https://...' to it, or give an upload URL (--repository https://...)."
             )
-        upload_url, url_creds = split_credentials(upload_url)
-        if url_creds is not None:
-            secrets += _secret_forms(url_creds.password)
+        if not _is_url(upload_url):
+            raise PublishError(
+                f"the [{repository}] section of {pypirc_path} gives the repository "
+                f"'{redact_url(upload_url)}', which is not an http:// or https:// URL: write it "
+                "in full, as 'repository = https://host/legacy/'."
+            )
+        secrets += url_secrets(upload_url)
+        upload_url, _ = split_credentials(upload_url)
 
     simple = index_url or simple_url_for(upload_url)
+    secrets += url_secrets(simple)
     simple, index_creds = split_credentials(simple)
-    if index_creds is not None:
-        secrets += _secret_forms(index_creds.password)
     read_creds = index_creds
     pypi_hosts = ("pypi.org", "test.pypi.org", "upload.pypi.org", "files.pythonhosted.org")
     same_host = _host(simple) == _host(upload_url)
@@ -196,7 +200,7 @@ def resolve_target(
         # ever sent to the upload host, never to PyPI (whose simple API is public).
         if password is None:
             password = _keyring_password(upload_url, username)
-            secrets += _secret_forms(password)
+            secrets += secret_forms(password)
         if password:
             read_creds = Credentials(username, password)
     return Target(
@@ -287,14 +291,6 @@ class PublishResult:
     applied: bool
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _attestations(path: Path) -> tuple[Path, ...]:
     # twine pairs ``<dist>.<kind>.attestation`` files (e.g. ``.publish.attestation``) with
     # ``<dist>``; collect the same ones.
@@ -373,7 +369,6 @@ def _classify(
 
 # -- twine ----------------------------------------------------------------------------------
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HTTP_STATUS = re.compile(r"HTTPError: (\d{3})\b")
 _CONNECTION = re.compile(
     r"ConnectionError|ConnectTimeout|ReadTimeout|Timeout|Connection aborted|"
@@ -386,7 +381,7 @@ _CONNECTION = re.compile(
 def _twine_failure(output: str) -> tuple[str, int | None, str]:
     """(kind, HTTP status, short reason) of a failed ``twine upload``; kind is "transient",
     "credentials", "no-credentials", "exists", "client" or "other"."""
-    text = _ANSI.sub("", output)
+    text = strip_ansi(output)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     status_match = None
     for line in lines:
@@ -490,12 +485,12 @@ def publish(
         runner = SubprocessRunner(log=log, redact=target.secrets, cwd=project.root)
     elif isinstance(runner, SubprocessRunner):
         runner.redact.extend(s for s in target.secrets if s not in runner.redact)
-    shown_log = _redacting(log, target.secrets)
+    shown_log = redacting(log, target.secrets)
 
     _check_tree(project)
     dist_path = project.root / (dist if dist is not None else project.config.dist_dir)
     checked = check_dist(project, dist_path, require_tag=not allow_untagged)
-    local = [(a.path, _sha256(a.path)) for a in checked.artifacts]
+    local = [(a.path, sha256_file(a.path)) for a in checked.artifacts]
     attestations = {path: _attestations(path) for path, _ in local}
     with_att = [p.name for p, a in attestations.items() if a]
     if with_att and len(with_att) != len(local):
@@ -541,7 +536,7 @@ def publish(
             break
         except CommandError as exc:
             kind, _status, reason = _twine_failure(exc.output or str(exc))
-        reason = _scrub(reason, target.secrets)
+        reason = scrub(reason, target.secrets)
         done = ", ".join(f.path.name for f in plan.uploads if f not in pending)
         progress = f" ({done} uploaded earlier)" if done else ""
         if kind == "credentials":
@@ -620,19 +615,3 @@ def _verify(
         f"twine reported success but {listing.url} does not list {names}: if the index serves "
         "its simple API elsewhere, pass --index-url; then run publish again to check."
     )
-
-
-def _scrub(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
-
-
-def _redacting(log: Log, secrets: tuple[str, ...]) -> Log:
-    if not secrets:
-        return log
-
-    def scrubbed(message: str) -> None:
-        log(_scrub(message, secrets))
-
-    return scrubbed

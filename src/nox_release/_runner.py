@@ -9,6 +9,7 @@ secrets can be redacted before anything is printed).
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -19,7 +20,51 @@ from typing import Any, Protocol
 
 from ._errors import CommandError
 
-__all__ = ["Runner", "SubprocessRunner", "tool"]
+__all__ = [
+    "Runner",
+    "SubprocessRunner",
+    "redacting",
+    "scrub",
+    "secret_forms",
+    "strip_ansi",
+    "tool",
+]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without ANSI escape sequences (colours, cursor moves) of tools' output."""
+    return _ANSI.sub("", text)
+
+
+def secret_forms(secret: str | None) -> list[str]:
+    """A secret as given and as it appears percent-encoded in a URL (empty for no secret)."""
+    if not secret:
+        return []
+    from urllib.parse import quote
+
+    return sorted({secret, quote(secret, safe="")}, key=len, reverse=True)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret replaced by ``***`` (longest first, so that a secret that
+    contains another is hidden whole)."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def redacting(log: Callable[[str], None], secrets: Iterable[str]) -> Callable[[str], None]:
+    """``log``, with :func:`scrub` applied to every message."""
+    hidden = [s for s in secrets if s]
+    if not hidden:
+        return log
+
+    def scrubbed(message: str) -> None:
+        log(scrub(message, hidden))
+
+    return scrubbed
 
 
 class Runner(Protocol):
@@ -51,9 +96,7 @@ class SubprocessRunner:
         self.cwd = cwd
 
     def scrub(self, text: str) -> str:
-        for secret in self.redact:
-            text = text.replace(secret, "***")
-        return text
+        return scrub(text, self.redact)
 
     def __call__(
         self,

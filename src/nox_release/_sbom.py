@@ -21,8 +21,9 @@ Division of labour:
 * The wheel rewrite for ``--embed`` (PEP 770 ``.dist-info/sboms/`` and a new RECORD) is written by
   hand: no dependency of nox-release offers it (``wheel``'s Python API is not public).
 
-Nothing is written until both documents are valid; then every file is replaced atomically, and a
-failure while replacing puts back the ones already replaced.
+Nothing is written until both documents are valid; then every file (the documents, and with
+``--embed`` the wheel and ``SHA256SUMS``) is replaced atomically, and a failure while replacing
+puts back, by renames, the ones already replaced.
 """
 
 from __future__ import annotations
@@ -47,10 +48,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from ._build import CHECKSUMS, checksums_text, find_uv, head_epoch
 from ._errors import CommandError, ReleaseError
-from ._runner import Runner, SubprocessRunner, tool
+from ._index import url_secrets
+from ._runner import Runner, SubprocessRunner, scrub, tool
 
 if TYPE_CHECKING:
     from ._project import Project
@@ -150,18 +152,10 @@ def _epoch(project: Project) -> int | None:
                 "set it to an integer (for example $(git log -1 --format=%ct)) or unset it."
             )
         return int(raw)
-    out = project.git.run("log", "-1", "--format=%ct", check=False)
-    return int(out) if out.isdigit() else None
+    return head_epoch(project) if project.git.head() is not None else None
 
 
 # -- installing the wheel into a fresh environment ----------------------------------------------
-
-
-def _find_uv() -> str | None:
-    here = Path(sys.executable).parent / ("uv.exe" if os.name == "nt" else "uv")
-    if here.exists():
-        return str(here)
-    return shutil.which("uv")
 
 
 def _env_python(env: Path) -> Path:
@@ -211,7 +205,7 @@ class _Installer:
 def _installer(choice: str) -> _Installer:
     if choice not in ("auto", "uv", "pip"):
         raise SbomError(f"installer {choice!r} is not one of auto, uv, pip.")
-    uv = None if choice == "pip" else _find_uv()
+    uv = None if choice == "pip" else find_uv()
     if uv is None and choice == "uv":
         raise SbomError(
             "uv is not installed: install it ('pip install uv') or use installer='pip'."
@@ -225,24 +219,32 @@ def _installer(choice: str) -> _Installer:
 
 
 def _index_args(
-    find_links: Sequence[Path | str], no_index: bool, extra: Sequence[str]
+    find_links: Sequence[Path | str],
+    no_index: bool,
+    index_url: str | None,
+    extra_index_urls: Sequence[str],
+    extra: Sequence[str],
 ) -> list[str]:
+    """The installer's options for where packages come from (the same for uv pip and pip)."""
     args = ["--no-index"] if no_index else []
+    if index_url:
+        args += ["--index-url", index_url]
+    for url in extra_index_urls:
+        args += ["--extra-index-url", url]
     for link in find_links:
         args += ["--find-links", str(link)]
     return args + list(extra)
 
 
 def _url_secrets(args: Sequence[str]) -> list[str]:
-    """Passwords in URLs among the installer arguments (private indexes): never to be logged."""
-    out = []
+    """Credentials in URLs among the installer arguments (index URLs, find-links, ``--opt=URL``):
+    a password, or a token given as the user (``https://TOKEN@host/simple``); never shown."""
+    out: list[str] = []
     for arg in args:
-        for candidate in (arg, arg.split("=", 1)[-1]):
+        for candidate in {arg, arg.split("=", 1)[-1]}:
             if "://" in candidate:
-                password = urlsplit(candidate).password
-                if password:
-                    out.append(password)
-    return out
+                out += url_secrets(candidate)
+    return list(dict.fromkeys(out))
 
 
 def _lock_file(project: Project, lock: str | Path) -> Path:
@@ -262,7 +264,7 @@ def _is_uv_lock(path: Path) -> bool:
 
 def _export_uv_lock(project: Project, lock: Path, out: Path) -> list[str]:
     """``uv export``: the runtime part of uv.lock (no dependency groups, no extras, no project)."""
-    uv = _find_uv()
+    uv = find_uv()
     if uv is None:
         raise SbomError(f"{lock} is a uv lock file and needs uv to be read: install uv.")
     return [
@@ -289,11 +291,13 @@ def _run(
     *,
     env: dict[str, str] | None = None,
     hint: str = "",
+    secrets: Sequence[str] = (),
 ) -> str:
     try:
         return str(runner(*argv, env=env, silent=True) or "")
     except CommandError as exc:
-        lines = [line for line in exc.output.strip().splitlines() if line.strip()]
+        # A runner other than SubprocessRunner does not redact: the output is scrubbed here.
+        lines = [line for line in scrub(exc.output, secrets).strip().splitlines() if line.strip()]
         detail = lines[-1].strip() if lines else f"exit code {exc.returncode}"
         raise SbomError(f"{what} failed ({detail}){hint}.") from None
 
@@ -602,10 +606,29 @@ def embed_sbom(wheel: Path, filename: str, data: bytes) -> bytes:
 # -- writing -------------------------------------------------------------------------------------
 
 
+def _keep(path: Path) -> str:
+    """A second name for ``path``'s current file, next to it: a hard link (the same file, not a
+    copy), or a copy where the file system has no hard links."""
+    fd, keep = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".orig")
+    os.close(fd)
+    os.unlink(keep)
+    try:
+        os.link(path, keep)
+    except OSError:
+        shutil.copy2(path, keep)
+    return keep
+
+
 def _replace_all(files: dict[Path, bytes]) -> None:
-    """Write every file through a temporary file and a rename; on failure put back the others."""
+    """Write every file through a temporary file and a rename, all or nothing.
+
+    Every new file is written in full before the first rename. Each file replaced keeps a second
+    name (:func:`_keep`); on any failure the files already replaced get their original back by a
+    rename (atomic: a reader never sees a part of a file, and the original keeps its inode, mode
+    and times), new files are removed, and the error is re-raised.
+    """
     temps: dict[Path, str] = {}
-    saved: dict[Path, bytes | None] = {}
+    kept: dict[Path, str | None] = {}  # path -> its original's second name (None: new file)
     try:
         for path, data in files.items():
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -614,18 +637,29 @@ def _replace_all(files: dict[Path, bytes]) -> None:
                 fh.write(data)
             os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
         for path, tmp in temps.items():
-            saved[path] = path.read_bytes() if path.exists() else None
+            kept[path] = _keep(path) if os.path.lexists(path) else None
             os.replace(tmp, path)
-    except BaseException:
-        for path, before in saved.items():
-            if before is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(before)
+    except BaseException as exc:
+        problems = []
+        for path, keep in reversed(kept.items()):
+            try:
+                if keep is not None:
+                    os.replace(keep, path)
+                elif os.path.lexists(path):
+                    path.unlink()
+            except OSError as err:
+                problems.append(f"could not restore {path} ({err})")
         for tmp in temps.values():
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        if problems:
+            raise SbomError(
+                f"{exc} -- and the rollback could not finish: {'; '.join(problems)}"
+            ) from exc
         raise
+    for keep in kept.values():
+        if keep is not None and os.path.exists(keep):
+            os.unlink(keep)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -646,6 +680,8 @@ def sbom(
     dist: Path | str | None = None,
     find_links: Sequence[Path | str] = (),
     no_index: bool = False,
+    index_url: str | None = None,
+    extra_index_urls: Sequence[str] = (),
     installer_args: Sequence[str] = (),
     installer: str = "auto",
     runner: Runner | None = None,
@@ -658,10 +694,14 @@ def sbom(
     ``embed`` (None: the ``sbom-embed`` key) also puts the CycloneDX document into the wheel
     under ``.dist-info/sboms/``. ``lock`` (None: the ``sbom-lock`` key; False: no lock even if
     the key is set) names ``uv.lock`` or a requirements file whose locked set the SBOM describes
-    instead of the wheel's own resolution. ``find_links``, ``no_index`` and ``installer_args`` go
-    to the installer (a private index, a local wheelhouse). ``installer`` is ``auto`` (uv when
-    available), ``uv`` or ``pip``. With ``dry_run``, the checks run and the commands and files
-    are printed; nothing is installed or written.
+    instead of the wheel's own resolution. ``find_links``, ``no_index``, ``index_url``,
+    ``extra_index_urls`` and ``installer_args`` (any other options) go to the installer (a
+    private index, a local wheelhouse); credentials in their URLs (a password, or a token as the
+    user) are replaced by ``***`` in everything logged or raised (by the runner too when it is a
+    :class:`SubprocessRunner`). ``installer`` is ``auto`` (uv when available), ``uv`` or
+    ``pip``. With ``embed``, an existing ``dist/SHA256SUMS`` is rewritten with the new wheel's
+    hash in the same all-or-nothing replacement. With ``dry_run``, the checks run and the
+    commands and files are printed; nothing is installed or written.
     """
     from ._artifacts import check_dist, find_artifacts
     from ._project import Project
@@ -674,9 +714,10 @@ def sbom(
         raise SbomError("lock=True names no file: pass the path of uv.lock or a requirements file.")
     dist_dir = Path(dist) if dist is not None else project.root / config.dist_dir
     run = runner if runner is not None else SubprocessRunner(log=log)
-    secrets = _url_secrets(installer_args)
+    index_args = _index_args(find_links, no_index, index_url, extra_index_urls, installer_args)
+    secrets = _url_secrets(index_args)
     if secrets and isinstance(run, SubprocessRunner):
-        run.redact.extend(secrets)
+        run.redact.extend(s for s in secrets if s not in run.redact)
 
     # Every check before the first write (and before the environment is made).
     if not any(p.name.endswith(".whl") for p in find_artifacts(dist_dir)):
@@ -688,19 +729,20 @@ def sbom(
     version = next(a.version for a in checked.artifacts if a.path == wheel)
     lock_path = _lock_file(project, lock_value) if lock_value else None
     chosen = _installer(installer)
-    if lock_path is not None and _is_uv_lock(lock_path) and _find_uv() is None:
+    if lock_path is not None and _is_uv_lock(lock_path) and find_uv() is None:
         raise SbomError(f"{lock_path} is a uv lock file and needs uv to be read: install uv.")
     epoch = _epoch(project)
     stem = _stem(wheel)
     cdx_path = dist_dir / f"{stem}.cdx.json"
     spdx_path = dist_dir / f"{stem}.spdx.json"
+    sums_path = dist_dir / CHECKSUMS
+    rewrite_sums = embed and sums_path.is_file()  # the build step's; the wheel's hash changes
     where = wheel.name
 
     with tempfile.TemporaryDirectory(prefix="nox-release-sbom-") as tmp_name:
         tmp = Path(tmp_name)
         env = tmp / "env"
         requirements = tmp / "locked.txt"
-        index_args = _index_args(find_links, no_index, installer_args)
         commands: list[list[str]] = []
         if lock_path is not None and _is_uv_lock(lock_path):
             commands.append(_export_uv_lock(project, lock_path, requirements))
@@ -735,14 +777,13 @@ def sbom(
             if lock_path is not None:
                 log(f"describing the locked set in {_rel(lock_path, project.root)}")
             for argv in commands:
-                shown = shlex.join(argv).replace(tmp_name, "<tmp>")
-                for secret in secrets:
-                    shown = shown.replace(secret, "***")
-                log(f"$ {shown}")
+                log(f"$ {scrub(shlex.join(argv).replace(tmp_name, '<tmp>'), secrets)}")
             log(f"would write {_rel(cdx_path, project.root)} (CycloneDX {CYCLONEDX_VERSION} JSON)")
             log(f"would write {_rel(spdx_path, project.root)} ({SPDX_VERSION} JSON)")
             if embed:
                 log(f"would embed {cdx_path.name} into {wheel.name} under {stem}.dist-info/sboms/")
+            if rewrite_sums:
+                log(f"would rewrite {_rel(sums_path, project.root)} (the wheel's sha256 changes)")
             return SbomResult(
                 wheel,
                 cdx_path,
@@ -767,14 +808,26 @@ def sbom(
             "index)"
         )
         if lock_path is not None:
-            _run(run, next(steps), f"installing the locked set of {lock_path.name}", hint=hint)
-        _run(run, next(steps), f"installing {wheel.name} into a fresh environment", hint=hint)
+            _run(
+                run,
+                next(steps),
+                f"installing the locked set of {lock_path.name}",
+                hint=hint,
+                secrets=secrets,
+            )
+        _run(
+            run,
+            next(steps),
+            f"installing {wheel.name} into a fresh environment",
+            hint=hint,
+            secrets=secrets,
+        )
         if lock_path is not None:
             try:
                 run(*next(steps), silent=True)
             except CommandError as exc:
                 detail = "; ".join(
-                    line.strip() for line in exc.output.splitlines() if line.strip()
+                    line.strip() for line in scrub(exc.output, secrets).splitlines() if line.strip()
                 )[:300]
                 raise SbomError(
                     f"the locked set in {lock_path} does not satisfy {wheel.name} ({detail}): "
@@ -804,6 +857,11 @@ def sbom(
     files = {cdx_path: cdx_bytes, spdx_path: spdx_text.encode("utf-8")}
     if embed:
         files[wheel] = embed_sbom(wheel, cdx_path.name, cdx_bytes)
+        if rewrite_sums:
+            # What write_checksums writes, with the embedded wheel's new bytes: replaced in the
+            # same batch, so SHA256SUMS never lists a hash the wheel no longer has.
+            text = checksums_text(find_artifacts(dist_dir), {wheel: files[wheel]})
+            files[sums_path] = text.encode("utf-8")
     _replace_all(files)
     components = tuple(
         sorted((str(c["name"]), str(c.get("version", ""))) for c in cdx.get("components", []))
@@ -812,6 +870,7 @@ def sbom(
         f"wrote {_rel(cdx_path, project.root)} and {_rel(spdx_path, project.root)}: "
         f"{name} {version} and {len(components)} dependencies"
         + (f"; embedded in {wheel.name}" if embed else "")
+        + (f" and rewrote {CHECKSUMS}" if rewrite_sums else "")
     )
     return SbomResult(
         wheel,

@@ -236,7 +236,6 @@ def _publish(session: Session, root: Path) -> None:
     "--extra-index-url URL, --dry-run.",
 )
 def _sbom(session: Session, root: Path) -> None:
-    from ._runner import SubprocessRunner
     from ._sbom import sbom
 
     parser = _parser("sbom", "Write dist/<name>-<version>.cdx.json and .spdx.json for the wheel.")
@@ -263,17 +262,14 @@ def _sbom(session: Session, root: Path) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     args = _parse(session, parser)
-    extra = ["--index-url", args.index_url] if args.index_url else []
-    for url in args.extra_index_url:
-        extra += ["--extra-index-url", url]
     sbom(
         root,
         embed=args.embed,
         lock=False if args.no_lock else args.lock,
         find_links=args.find_links,
         no_index=args.no_index,
-        installer_args=extra,
-        runner=SubprocessRunner(log=session.log),
+        index_url=args.index_url,
+        extra_index_urls=args.extra_index_url,
         log=session.log,
         dry_run=args.dry_run,
     )

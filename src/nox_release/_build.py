@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._errors import CommandError, ConfigError, ReleaseError
+from ._log import Log, quiet
 from ._plan import write_atomic
 from ._project import Project
 from ._runner import Runner, SubprocessRunner
@@ -40,16 +41,11 @@ __all__ = [
     "write_checksums",
 ]
 
-Log = Callable[[str], None]
 
 #: Where files already in ``dist/`` are moved before new artifacts arrive (hidden, so that
 #: ``twine upload dist/*`` and :func:`~nox_release._artifacts.find_artifacts` never see it).
 STALE_DIR = ".stale"
 CHECKSUMS = "SHA256SUMS"
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 @dataclass(frozen=True)
@@ -287,7 +283,7 @@ def build(
     project: Project | Path | str = ".",
     *,
     runner: Runner | None = None,
-    log: Log = _quiet,
+    log: Log = quiet,
     dry_run: bool = False,
     builder: str | None = None,
     isolation: bool = True,

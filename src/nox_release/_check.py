@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ._artifacts import DistCheck, check_dist
+from ._log import Log, quiet
 from ._project import Project
 from ._runner import Runner
 
 __all__ = ["twine_check"]
-
-Log = Callable[[str], None]
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 def twine_check(
@@ -24,7 +18,7 @@ def twine_check(
     dist: Path | str | None = None,
     require_tag: bool = False,
     runner: Runner | None = None,
-    log: Log = _quiet,
+    log: Log = quiet,
 ) -> DistCheck:
     """Check every artifact in ``dist`` (default: the ``dist-dir``) and report.
 

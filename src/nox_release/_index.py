@@ -27,6 +27,7 @@ from typing import IO, Any, TypeVar
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
 
 from ._errors import ReleaseError
+from ._log import Log, quiet
 
 __all__ = [
     "PYPI_UPLOAD_URL",
@@ -57,12 +58,7 @@ _KNOWN_SIMPLE = {
 _JSON = "application/vnd.pypi.simple.v1+json"
 _ACCEPT = f"{_JSON}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 
-Log = Callable[[str], None]
 T = TypeVar("T")
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 class IndexReadError(ReleaseError):
@@ -360,7 +356,7 @@ def read_project(
     retries: int = 3,
     backoff: float = 1.0,
     timeout: float = 30.0,
-    log: Log = _quiet,
+    log: Log = quiet,
 ) -> Listing:
     """Read the files the index at ``simple_url`` lists for the project ``name``.
 
@@ -426,7 +422,7 @@ def file_sha256(
     retries: int = 3,
     backoff: float = 1.0,
     timeout: float = 60.0,
-    log: Log = _quiet,
+    log: Log = quiet,
 ) -> str:
     """The sha256 of a listed file: from the listing, else by downloading and hashing it."""
     if file.sha256 is not None:

@@ -41,6 +41,7 @@ from ._index import (
     split_credentials,
     url_secrets,
 )
+from ._log import Log, quiet
 from ._project import Project
 from ._runner import Runner, SubprocessRunner, redacting, scrub, secret_forms, strip_ansi, tool
 from ._version import Version
@@ -54,12 +55,6 @@ __all__ = [
     "publish",
     "resolve_target",
 ]
-
-Log = Callable[[str], None]
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 class PublishError(ReleaseError):
@@ -461,7 +456,7 @@ def publish(
     allow_untagged: bool = False,
     dry_run: bool = False,
     yes: bool = False,
-    log: Log = _quiet,
+    log: Log = quiet,
     runner: Runner | None = None,
     confirm: Callable[[str], bool] | None = None,
     retries: int = 3,

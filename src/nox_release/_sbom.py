@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 from ._build import CHECKSUMS, checksums_text, find_uv, head_epoch
 from ._errors import CommandError, ReleaseError
 from ._index import url_secrets
+from ._log import Log, quiet
 from ._runner import Runner, SubprocessRunner, scrub, tool
 
 if TYPE_CHECKING:
@@ -59,7 +60,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SbomError", "SbomResult", "embed_sbom", "sbom"]
 
-Log = Callable[[str], None]
 
 #: Called with ("cyclonedx", the document as a dict) and ("spdx", the spdx-tools Document) just
 #: before each is validated: the seam through which the tests make a document invalid.
@@ -86,10 +86,6 @@ class SbomResult:
     lock: Path | None = None
     written: bool = False
     commands: tuple[tuple[str, ...], ...] = field(default=())
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 # -- finding the wheel ---------------------------------------------------------------------------
@@ -685,7 +681,7 @@ def sbom(
     installer_args: Sequence[str] = (),
     installer: str = "auto",
     runner: Runner | None = None,
-    log: Log = _quiet,
+    log: Log = quiet,
     dry_run: bool = False,
     before_validate: ValidateHook | None = None,
 ) -> SbomResult:

@@ -13,27 +13,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-import warnings
 from pathlib import Path
 
 from nox_release import publish
+from nox_release._localindex import local_index
 from nox_release._runner import tool
 
 ROUNDS = 5
 USER, PASSWORD = "bench", "bench-Pw-123"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -47,8 +39,9 @@ def _project(root: Path, name: str) -> Path:
     (module / "__init__.py").write_text('__version__ = "1.0.0"\n')
     (path / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
-        f'[project]\nname = "{name}"\nversion = "1.0.0"\n'
+        f'[project]\nname = "{name}"\nversion = "1.0.0"\nreadme = "README.md"\n'
     )
+    (path / "README.md").write_text(f"# {name}\n")
     (path / ".gitignore").write_text("dist/\n")
     _git(path, "init", "-q")
     _git(path, "add", "-A")
@@ -90,45 +83,10 @@ def _timed(func: object) -> float:
 
 
 def main() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from passlib.apache import HtpasswdFile
-
     root = Path(tempfile.mkdtemp(prefix="bench-publish-"))
-    (root / "packages").mkdir()
-    ht = HtpasswdFile(str(root / "htpasswd"), new=True)
-    ht.set_password(USER, PASSWORD)
-    ht.save()
-    port = _port()
-    url = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen(
-        [
-            tool("pypi-server"),
-            "run",
-            "-p",
-            str(port),
-            "-i",
-            "127.0.0.1",
-            "-a",
-            "update",
-            "-P",
-            str(root / "htpasswd"),
-            "--disable-fallback",
-            "--server",
-            "wsgiref",
-            str(root / "packages"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     os.environ.update({"TWINE_USERNAME": USER, "TWINE_PASSWORD": PASSWORD})
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with local_index(root / "index", username=USER, password=PASSWORD) as index:
+        url = index.url
         rows: dict[str, list[float]] = {"twine": [], "first": [], "again": []}
         for i in range(ROUNDS):
             bare = _project(root, f"bench-bare-{i}")
@@ -157,10 +115,7 @@ def main() -> None:
             rows["again"].append(
                 _timed(lambda proj=proj: publish(proj, repository=url, yes=True, backoff=0))
             )
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
 
     print(f"### publish against a local pypiserver (sdist + wheel, median of {ROUNDS})\n")
     print("| Run | Median (s) | Min (s) |")

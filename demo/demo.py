@@ -10,15 +10,13 @@ package registries (and not even those: the build and the SBOM run offline).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-import urllib.request
-import warnings
 from pathlib import Path
+
+from nox_release._localindex import local_index
 
 USER, PASSWORD = "demo", "demo-password"
 
@@ -87,56 +85,6 @@ def sample_project(root: Path, env: dict[str, str]) -> Path:
     return project
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_index(root: Path) -> tuple[subprocess.Popen[bytes], str]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from passlib.apache import HtpasswdFile
-    packages = root / "index"
-    packages.mkdir()
-    htpasswd = HtpasswdFile(str(root / "htpasswd"), new=True)
-    htpasswd.set_password(USER, PASSWORD)
-    htpasswd.save()
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pypiserver",
-            "run",
-            "-p",
-            str(port),
-            "-i",
-            "127.0.0.1",
-            "-a",
-            "update",
-            "-P",
-            str(root / "htpasswd"),
-            "--disable-fallback",
-            "--server",
-            "wsgiref",
-            str(packages),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("demo failed: pypiserver did not start")
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nox-release-demo-") as tmp:
         root = Path(tmp)
@@ -158,9 +106,9 @@ def main() -> None:
         sh(["git", "log", "--oneline", "--decorate"], project, env)
 
         say("2. a local package index: pypiserver on 127.0.0.1, htpasswd authentication")
-        server, url = start_index(root)
-        print(f"    {url}")
-        try:
+        with local_index(root / "index", username=USER, password=PASSWORD) as index:
+            url = index.url
+            print(f"    {url}")
             nox = [sys.executable, "-m", "nox", "--no-color", "-s", "release", "--"]
             say("3. the plan: nox -s release -- --publish --dry-run")
             sh(
@@ -228,9 +176,6 @@ def main() -> None:
             print(f"    import acme_widgets -> __version__ = {version}")
             if version != "0.5.0":
                 raise SystemExit(f"demo failed: installed version {version}, expected 0.5.0")
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
         say("done: 0.4.1 -> 0.5.0 released, published, verified and installed back")
 
 

@@ -6,14 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import socketserver
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,91 +19,25 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, make_repo
+from nox_release._localindex import LocalIndex, local_index
+from nox_release._localindex import free_port as free_port  # re-exported for the tests
 from nox_release._runner import tool
 
 USERNAME = "uploader"
 PASSWORD = "Corr3ct-h0rse-battery"
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass(frozen=True)
-class Index:
-    """A running pypiserver: upload to ``url``, read ``simple``; files land in ``packages``."""
-
-    url: str
-    simple: str
-    packages: Path
-    username: str = USERNAME
-    password: str = PASSWORD
-
-    def url_with(self, username: str, password: str) -> str:
-        return self.url.replace("http://", f"http://{username}:{password}@")
+#: The running index the tests upload to (the demo and the benchmark use the same launcher).
+Index = LocalIndex
 
 
 @pytest.fixture(scope="module")
 def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     """One pypiserver per test module (tests use distinct project names to stay independent)."""
-    with warnings.catch_warnings():  # passlib imports the deprecated crypt module
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from passlib.apache import HtpasswdFile
-
-    root = tmp_path_factory.mktemp("pypiserver")
-    packages = root / "packages"
-    packages.mkdir()
-    htpasswd = HtpasswdFile(str(root / "htpasswd"), new=True)
-    htpasswd.set_password(USERNAME, PASSWORD)
-    htpasswd.save()
-    port = free_port()
-    log = (root / "server.log").open("w")
-    proc = subprocess.Popen(
-        [
-            tool("pypi-server"),
-            "run",
-            "-p",
-            str(port),
-            "-i",
-            "127.0.0.1",
-            "-a",
-            "update",
-            "-P",
-            str(root / "htpasswd"),
-            "--disable-fallback",
-            "--server",
-            "wsgiref",
-            str(packages),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"pypiserver exited: {(root / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(url + "health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("pypiserver did not start within 60 s")
-            time.sleep(0.1)
-        yield Index(url, url + "simple/", packages)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with local_index(
+        tmp_path_factory.mktemp("pypiserver"), username=USERNAME, password=PASSWORD
+    ) as index:
+        yield index
 
 
 def build(repo: Repo) -> list[Path]:

@@ -64,70 +64,55 @@ def _pre_kinds() -> list[str]:
     return ["alpha", "beta", "rc", "dev", "a", "b"]
 
 
-def _bump_session(part: str) -> Callable[[Session, Path], None]:
+_BUMPS = (
+    (
+        "patch",
+        "Release the next patch version (1.4.2 -> 1.4.3): files, changelog, commit, tag. "
+        "Options: --pre alpha|beta|rc|dev, --dry-run.",
+    ),
+    (
+        "minor",
+        "Release the next minor version (1.4.2 -> 1.5.0): files, changelog, commit, tag. "
+        "Options: --pre alpha|beta|rc|dev, --dry-run.",
+    ),
+    (
+        "major",
+        "Release the next major version (1.4.2 -> 2.0.0): files, changelog, commit, tag. "
+        "Options: --pre alpha|beta|rc|dev, --dry-run.",
+    ),
+    (
+        "pre",
+        "Advance the pre-release (1.3.0a1 -> 1.3.0a2), or move on with '-- beta' / '-- rc'. "
+        "Option: --dry-run.",
+    ),
+    ("final", "Release the final version of a pre-release (1.3.0rc2 -> 1.3.0). Option: --dry-run."),
+    (
+        "post",
+        "Release a post-release of a final version (1.3.0 -> 1.3.0.post1). Option: --dry-run.",
+    ),
+)
+
+
+def _bump_session(part: str, doc: str) -> Callable[[Session, Path], None]:
     def run(session: Session, root: Path) -> None:
         from ._bump import bump
 
-        parser = _parser(f"release-bump-{part}", f"Bump the {part} version.")
-        parser.add_argument("--pre", choices=_pre_kinds(), help="start a pre-release of this kind")
+        parser = _parser(f"release-bump-{part}", doc)
+        if part == "pre":
+            parser.add_argument("kind", nargs="?", choices=_pre_kinds(), help="the kind to move to")
+        elif part in ("patch", "minor", "major"):
+            parser.add_argument(
+                "--pre", dest="kind", choices=_pre_kinds(), help="start a pre-release of this kind"
+            )
         parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
         args = _parse(session, parser)
-        bump(root, part, pre=args.pre, dry_run=args.dry_run, log=session.log)
+        bump(root, part, pre=getattr(args, "kind", None), dry_run=args.dry_run, log=session.log)
 
     return run
 
 
-for _part, _example in (
-    ("patch", "1.4.2 -> 1.4.3"),
-    ("minor", "1.4.2 -> 1.5.0"),
-    ("major", "1.4.2 -> 2.0.0"),
-):
-    _session(
-        f"release-bump-{_part}",
-        f"Release the next {_part} version ({_example}): files, changelog, commit, tag. "
-        "Options: --pre alpha|beta|rc|dev, --dry-run.",
-    )(_bump_session(_part))
-
-
-@_session(
-    "release-bump-pre",
-    "Advance the pre-release (1.3.0a1 -> 1.3.0a2), or move on with "
-    "'-- beta' / '-- rc'. Option: --dry-run.",
-)
-def _bump_pre(session: Session, root: Path) -> None:
-    from ._bump import bump
-
-    parser = _parser("release-bump-pre", "Advance or move on the pre-release.")
-    parser.add_argument("kind", nargs="?", choices=_pre_kinds(), help="the kind to move to")
-    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
-    args = _parse(session, parser)
-    bump(root, "pre", pre=args.kind, dry_run=args.dry_run, log=session.log)
-
-
-@_session(
-    "release-bump-final",
-    "Release the final version of a pre-release (1.3.0rc2 -> 1.3.0). Option: --dry-run.",
-)
-def _bump_final(session: Session, root: Path) -> None:
-    from ._bump import bump
-
-    parser = _parser("release-bump-final", "Finalise the pre-release.")
-    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
-    args = _parse(session, parser)
-    bump(root, "final", dry_run=args.dry_run, log=session.log)
-
-
-@_session(
-    "release-bump-post",
-    "Release a post-release of a final version (1.3.0 -> 1.3.0.post1). Option: --dry-run.",
-)
-def _bump_post(session: Session, root: Path) -> None:
-    from ._bump import bump
-
-    parser = _parser("release-bump-post", "Release a post-release.")
-    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
-    args = _parse(session, parser)
-    bump(root, "post", dry_run=args.dry_run, log=session.log)
+for _part, _doc in _BUMPS:
+    _session(f"release-bump-{_part}", _doc)(_bump_session(_part, _doc))
 
 
 @_session(

@@ -17,7 +17,7 @@ import importlib
 # Not `from typing import TYPE_CHECKING`: importing typing would double this module's import time.
 TYPE_CHECKING = False
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 if TYPE_CHECKING:
     from typing import Any

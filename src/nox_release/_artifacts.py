@@ -185,17 +185,19 @@ def check_dist(
                 f"{a.path.name} has version {a.version}, expected {version.pep440} "
                 f"(from {project.pyproject_path}): rebuild it."
             )
+    from ._bump import release_tags_at
+
     fmt = project.config.tags
-    tagged = [(t, fmt.parse(t)) for t in project.git.tags_at("HEAD")]
-    release_tags = [(t, v) for t, v in tagged if v is not None]
-    for tag_name, tag_version in release_tags:
+    release_tags = release_tags_at(project)
+    for release_tag in release_tags:
         for a in artifacts:
-            if tag_version != parsed[a.path]:
+            if release_tag.version != parsed[a.path]:
                 raise ArtifactError(
                     f"{a.path.name} has version {a.version}, but HEAD carries the release tag "
-                    f"{tag_name} ({tag_version.pep440}): rebuild from the tagged commit."
+                    f"{release_tag.name} ({release_tag.version.pep440}): rebuild from the "
+                    "tagged commit."
                 )
-    tag = release_tags[0][0] if release_tags else None
+    tag = release_tags[0].name if release_tags else None
     if require_tag and tag is None:
         raise ArtifactError(
             f"HEAD carries no release tag of the form '{fmt.template}': these artifacts are not "

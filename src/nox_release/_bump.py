@@ -129,15 +129,18 @@ def newest_release_tag(project: Project, rev: str = "HEAD") -> tuple[str, Versio
     return None if tag is None else (tag.name, tag.version)
 
 
-def check_repository(project: Project) -> None:
-    """The repository state every mutating step starts from: a commit, a branch, a clean tree."""
+def check_repository(project: Project, *, detached_ok: bool = False) -> None:
+    """The repository state every mutating step starts from: a commit, a branch, a clean tree.
+
+    ``detached_ok`` accepts a detached HEAD (publish: CI checks out the release tag that way).
+    """
     git = project.git
     git.toplevel()
     if git.head() is None:
         raise GitError(
             f"the repository at {project.root} has no commit yet: commit the project first."
         )
-    if git.branch() is None:
+    if not detached_ok and git.branch() is None:
         raise GitError(
             "HEAD is detached: check out the branch to release from (for example 'git switch main')."
         )
@@ -316,6 +319,13 @@ def _computer(part: str, pre: str | None) -> Callable[[Version], Version]:
     raise BumpError(f"'{part}' is not a bump: use major, minor, patch, pre, final or post.")
 
 
+def release_tags_at(project: Project, rev: str = "HEAD") -> list[ReleaseTag]:
+    """The tags of ``tag-format`` that point at ``rev``."""
+    fmt = project.config.tags
+    parsed = ((name, fmt.parse(name)) for name in project.git.tags_at(rev))
+    return [ReleaseTag(name, v) for name, v in parsed if v is not None]
+
+
 def check_versions(root: Path | str = ".") -> tuple[Version, str | None]:
     """``release-check``: every source agrees and, when HEAD carries a release tag, equals it.
 
@@ -323,13 +333,11 @@ def check_versions(root: Path | str = ".") -> tuple[Version, str | None]:
     """
     project = Project(root)
     version = project.version()
-    fmt = project.config.tags
-    tagged = [(t, fmt.parse(t)) for t in project.git.tags_at("HEAD")]
-    releases = [(t, v) for t, v in tagged if v is not None]
-    for tag, tag_version in releases:
-        if tag_version != version:
+    releases = release_tags_at(project)
+    for tag in releases:
+        if tag.version != version:
             raise VersionSourceError(
-                f"HEAD carries the release tag {tag} ({tag_version}) but the version sources say "
-                f"{version.pep440}: the tag and the files must name the same version."
+                f"HEAD carries the release tag {tag.name} ({tag.version}) but the version sources "
+                f"say {version.pep440}: the tag and the files must name the same version."
             )
-    return version, (releases[0][0] if releases else None)
+    return version, (releases[0].name if releases else None)

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._artifacts import check_dist, sha256_file
-from ._errors import CommandError, GitError, ReleaseError
+from ._bump import check_repository
+from ._errors import CommandError, ReleaseError
 from ._index import (
     PYPI_UPLOAD_URL,
     TESTPYPI_UPLOAD_URL,
@@ -292,22 +293,6 @@ def _attestations(path: Path) -> tuple[Path, ...]:
     return tuple(sorted(path.parent.glob(f"{path.name}.*.attestation")))
 
 
-def _check_tree(project: Project) -> None:
-    # Like _bump.check_repository, except that a detached HEAD is fine: CI checks out the
-    # release tag that way (GitHub Actions on a tag push).
-    git = project.git
-    git.toplevel()
-    if git.head() is None:
-        raise GitError(f"the repository at {project.root} has no commit: nothing was released.")
-    dirty = git.dirty_files()
-    if dirty:
-        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-        raise GitError(
-            f"the working tree has uncommitted changes ({shown}): publish only what is "
-            "committed; commit or stash them first."
-        )
-
-
 class _Reader:
     """Reads the index for one project with the target's credentials and retry policy."""
 
@@ -482,7 +467,7 @@ def publish(
         runner.redact.extend(s for s in target.secrets if s not in runner.redact)
     shown_log = redacting(log, target.secrets)
 
-    _check_tree(project)
+    check_repository(project, detached_ok=True)
     dist_path = project.root / (dist if dist is not None else project.config.dist_dir)
     checked = check_dist(project, dist_path, require_tag=not allow_untagged)
     local = [(a.path, sha256_file(a.path)) for a in checked.artifacts]

@@ -74,14 +74,13 @@ def _preflight_tools(project: Project, builder: str | None) -> None:
     from ._build import _choose
 
     _choose(builder if builder is not None else project.config.builder)
+    import importlib.util
+
     from ._runner import tool
 
     tool("cyclonedx-py")
-    for module in ("twine",):
-        import importlib.util
-
-        if importlib.util.find_spec(module) is None:
-            raise ReleaseError(f"{module} is not installed: it comes with nox-release.")
+    if importlib.util.find_spec("twine") is None:
+        raise ReleaseError("twine is not installed: it comes with nox-release.")
 
 
 def _preflight_publish(
@@ -121,9 +120,7 @@ def _preflight_push(project: Project, tag: str) -> None:
             f"--push needs the remote '{remote}' (the 'remote' key), which this repository does "
             f"not have: add it with 'git remote add {remote} URL'."
         )
-    if not project.git.ok("ls-remote", "--exit-code", "--heads", remote, timeout=30) and not (
-        project.git.ok("ls-remote", remote, timeout=30)
-    ):
+    if not project.git.ok("ls-remote", remote, timeout=30):
         raise GitError(f"the remote '{remote}' cannot be reached: --push would fail after the tag.")
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nox_release
-from nox_release._build import find_uv
+from nox_release.adapters.runner import find_uv
 
 PYPROJECT = """\
 [build-system]

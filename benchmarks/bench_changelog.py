@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from nox_release import preview_changelog, release_notes, update_changelog
-from nox_release._changelog import release_changelog_changes
-from nox_release._project import Project
-from nox_release._runner import tool
-from nox_release._version import Version
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import tool
+from nox_release.core.version import Version
+from nox_release.steps.changelog import release_changelog_changes
 
 KINDS = ("feat", "fix", "perf", "docs", "refactor", "fix(api)", "test", "ci")
 REPEAT = 5

@@ -20,9 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from testkit.localindex import local_index
+
 from nox_release import publish
-from nox_release._localindex import local_index
-from nox_release._runner import tool
+from nox_release.adapters.runner import tool
 
 ROUNDS = 5
 USER, PASSWORD = "bench", "bench-Pw-123"

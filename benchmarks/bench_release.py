@@ -79,7 +79,7 @@ def timed(fn: object, repo: Path, after: object = None) -> float:
 
 
 def main() -> None:
-    from nox_release._release import release
+    from nox_release.pipeline.release import release
 
     with tempfile.TemporaryDirectory() as tmp:
         repo = sample(Path(tmp))

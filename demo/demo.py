@@ -16,7 +16,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from nox_release._localindex import local_index
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from testkit.localindex import local_index
 
 USER, PASSWORD = "demo", "demo-password"
 

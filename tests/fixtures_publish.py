@@ -17,11 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from testkit.localindex import LocalIndex, local_index
+from testkit.localindex import free_port as free_port  # re-exported for the tests
 
 from conftest import Repo, make_repo
-from nox_release._localindex import LocalIndex, local_index
-from nox_release._localindex import free_port as free_port  # re-exported for the tests
-from nox_release._runner import tool
+from nox_release.adapters.runner import tool
 
 USERNAME = "uploader"
 PASSWORD = "Corr3ct-h0rse-battery"

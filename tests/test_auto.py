@@ -11,7 +11,7 @@ import pytest
 
 from conftest import Repo, make_repo
 from nox_release import BumpError, GitError, Project, Version, bump_auto, decide
-from nox_release._bump import newest_release_tag
+from nox_release.adapters.history import newest_release_tag
 
 
 def released(

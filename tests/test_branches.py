@@ -8,7 +8,8 @@ import pytest
 
 from conftest import Repo, make_repo
 from nox_release import BumpError, GitError, Version, bump
-from nox_release._branches import maintenance_line, release_branch
+from nox_release.core.branches import maintenance_line
+from nox_release.steps.branches import release_branch
 
 NO_CHANGELOG = "[tool.nox-release]\nchangelog = false\n"
 

@@ -30,8 +30,9 @@ from nox_release import (
     check_dist,
     write_checksums,
 )
-from nox_release._artifacts import ArtifactError, find_artifacts
-from nox_release._build import STALE_DIR, find_uv
+from nox_release._errors import ArtifactError
+from nox_release.adapters.dist import STALE_DIR, find_artifacts
+from nox_release.adapters.runner import find_uv
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import Repo, make_repo
 from nox_release import BumpError, GitError, ReleaseError, Version, VersionSourceError, bump
-from nox_release._bump import check_versions
+from nox_release.steps.bump import check_versions
 
 
 def test_patch_bump_writes_commits_and_tags(repo: Repo) -> None:

@@ -25,7 +25,7 @@ from nox_release import (
     release_notes,
     update_changelog,
 )
-from nox_release._changelog import (
+from nox_release.steps.changelog import (
     _sections,
     folded_tags,
     forge_from_remote,
@@ -418,20 +418,12 @@ def test_preview_folds_the_prereleases_of_the_version_shown(proj: Repo, clock: C
     assert entries(sections[0]) == {"Added": ["In rc1"], "Fixed": ["After rc1"]}
 
 
-def test_preview_without_release_bump_auto_says_so(
-    proj: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "nox_release._auto", None)  # as if it did not exist
-    with pytest.raises(ChangelogError, match=r"release-bump-auto is not available.*--version"):
-        preview_changelog(proj.path)
-
-
 def test_preview_is_headed_with_the_auto_version(proj: Repo, clock: Clock) -> None:
-    auto = pytest.importorskip("nox_release._auto")
+    from nox_release.steps import decide as auto
     clock.commit(proj, "feat: one")
     clock.tag(proj, "v1.2.3")
     clock.commit(proj, "feat: a feature")
-    from nox_release._project import Project
+    from nox_release.adapters.project import Project
 
     expected = auto.decide(Project(proj.path)).version
     text = preview_changelog(proj.path, echo=lambda _t: None)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nox_release import BumpError, Version
-from nox_release._commits import (
+from nox_release.core.commits import (
     DEFAULT_TYPES,
     EFFECTS,
     Effect,

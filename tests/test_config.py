@@ -10,7 +10,7 @@ import pytest
 
 from conftest import make_repo
 from nox_release import Config, ConfigError, Project, bump, config_from_pyproject, load_config
-from nox_release._config import KEYS
+from nox_release.core.config import KEYS
 
 
 def cfg(table: dict[str, object]) -> Config:

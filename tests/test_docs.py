@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nox_release._config import KEYS
-from nox_release._sessions import SESSIONS
+from nox_release.core.config import KEYS
+from nox_release.sessions import SESSIONS
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text()

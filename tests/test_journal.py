@@ -10,8 +10,8 @@ import pytest
 
 from conftest import Repo
 from nox_release import ReleaseError
-from nox_release._git import Git
-from nox_release._journal import Journal, ReleaseLock, state_dir
+from nox_release.adapters.git import Git
+from nox_release.pipeline.journal import Journal, ReleaseLock, state_dir
 
 
 def test_second_release_is_told_who_holds_the_lock(repo: Repo) -> None:
@@ -23,8 +23,8 @@ def test_second_release_is_told_who_holds_the_lock(repo: Repo) -> None:
             "-c",
             (
                 "import sys, time\n"
-                "from nox_release._git import Git\n"
-                "from nox_release._journal import ReleaseLock\n"
+                "from nox_release.adapters.git import Git\n"
+                "from nox_release.pipeline.journal import ReleaseLock\n"
                 f"with ReleaseLock(Git({str(repo.path)!r})):\n"
                 "    print('held', flush=True)\n"
                 "    sys.stdin.readline()\n"

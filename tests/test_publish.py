@@ -22,17 +22,12 @@ from fixtures_publish import (
     sha256,
 )
 from nox_release import PublishError, ReleaseError, publish
-from nox_release._index import (
-    IndexFile,
-    IndexReadError,
-    file_sha256,
-    parse_html,
-    read_project,
-    redact_url,
-    simple_url_for,
-)
-from nox_release._publish import _twine_failure, resolve_target
-from nox_release._runner import tool
+from nox_release._errors import IndexReadError
+from nox_release.adapters.credentials import redact_url
+from nox_release.adapters.index import IndexFile, file_sha256, parse_html, read_project
+from nox_release.adapters.runner import tool
+from nox_release.adapters.targets import resolve_target, simple_url_for
+from nox_release.steps.publish import _twine_failure
 
 pytestmark = pytest.mark.slow
 FIXTURES = (pypiserver, flaky_index)  # used by name below
@@ -265,7 +260,7 @@ def test_interactive_confirmation_shows_target_and_declining_sends_nothing(
     pypiserver: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = release(tmp_path / "p", "pub-ask")
-    import nox_release._publish as step
+    import nox_release.steps.publish as step
 
     questions: list[str] = []
     lines: list[str] = []

@@ -11,10 +11,10 @@ import pytest
 from conftest import Repo, make_repo
 from fixtures_publish import Index, pypiserver
 from nox_release import ReleaseError, Version
-from nox_release._git import Git
-from nox_release._index import read_project
-from nox_release._journal import Journal, ReleaseLock
-from nox_release._release import release
+from nox_release.adapters.git import Git
+from nox_release.adapters.index import read_project
+from nox_release.pipeline.journal import Journal, ReleaseLock
+from nox_release.pipeline.release import release
 
 pytestmark = pytest.mark.slow
 FIXTURES = (pypiserver,)
@@ -148,7 +148,7 @@ def test_failure_at_each_step_then_rerun_equals_uninterrupted(
 
 def test_half_uploaded_release_resumes_without_reuploading(pypiserver: Index, tmp_path: Path) -> None:
     """The upload died after the wheel reached the index: the re-run uploads only the sdist."""
-    from nox_release._publish import publish
+    from nox_release.steps.publish import publish
 
     name = "rel-half"
     repo = sample(tmp_path / "half", name)
@@ -325,7 +325,7 @@ def test_crash_between_the_release_commit_and_the_journal_is_recognised(
 
 def test_abort_refuses_when_files_reached_the_index(pypiserver: Index, tmp_path: Path) -> None:
     """The upload half-happened (publish not marked done): abort checks the index first."""
-    from nox_release._publish import publish
+    from nox_release.steps.publish import publish
 
     repo = sample(tmp_path / "halfabort", "rel-halfabort")
 

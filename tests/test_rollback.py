@@ -152,7 +152,7 @@ def test_new_files_get_normal_permissions(tmp_path: Path) -> None:
     import os
     import stat
 
-    from nox_release._plan import write_atomic
+    from nox_release.adapters.files import write_atomic
 
     umask = os.umask(0o022)
     try:
@@ -163,8 +163,9 @@ def test_new_files_get_normal_permissions(tmp_path: Path) -> None:
 
 
 def test_folders_created_for_a_new_file_are_removed_on_rollback(tmp_path: Path) -> None:
-    from nox_release._git import Git
-    from nox_release._plan import FileChange, Plan, apply_plan
+    from nox_release.adapters.apply import apply_plan
+    from nox_release.adapters.git import Git
+    from nox_release.core.plan import FileChange, Plan
 
     repo = make_repo(tmp_path / "p")
     before = repo.snapshot()

@@ -20,7 +20,7 @@ import pytest
 from conftest import Repo
 from fixtures_sbom import Wheelhouse, build_wheelhouse, make_sample, serve_directory
 from nox_release import ReleaseError, SbomError, SbomResult, sbom, write_checksums
-from nox_release._runner import tool
+from nox_release.adapters.runner import tool
 
 pytestmark = pytest.mark.slow
 
@@ -375,7 +375,7 @@ def test_the_sbom_session(sample: Repo, wheelhouse: Wheelhouse, tmp_path: Path) 
 def test_spdx_mapping_of_licences_that_are_not_spdx_expressions() -> None:
     from datetime import datetime
 
-    from nox_release._sbom import _spdx_document, _spdx_text
+    from nox_release.steps.sbom import _spdx_document, _spdx_text
 
     def component(name: str, licenses: list[dict[str, Any]]) -> dict[str, Any]:
         return {
@@ -416,7 +416,7 @@ TOKEN = "glpat-T0kenAsUser-8d2f"
 
 
 def test_url_secrets_of_installer_arguments() -> None:
-    from nox_release._sbom import _url_secrets
+    from nox_release.steps.sbom import _url_secrets
 
     found = _url_secrets(
         [
@@ -512,7 +512,7 @@ def test_embed_rewrites_sha256sums_with_the_new_wheel(sample: Repo, wheelhouse: 
 
 
 def test_a_failed_replace_puts_the_originals_back_by_rename(tmp_path: Path) -> None:
-    from nox_release._sbom import _replace_all
+    from nox_release.adapters.files import Transaction
 
     wheel = tmp_path / "a.whl"
     wheel.write_bytes(b"the original wheel")
@@ -523,8 +523,8 @@ def test_a_failed_replace_puts_the_originals_back_by_rename(tmp_path: Path) -> N
     blocked = tmp_path / "c.spdx.json"  # a folder: no file can replace it, the third step fails
     blocked.mkdir()
     (blocked / "keep").write_text("x")
-    with pytest.raises(OSError):
-        _replace_all({wheel: b"embedded", new: b"{}", blocked: b"{}"})
+    with pytest.raises(OSError), Transaction() as txn:
+        txn.write({wheel: b"embedded", new: b"{}", blocked: b"{}"})
     after = wheel.stat()
     assert wheel.read_bytes() == b"the original wheel"
     # The original file itself came back (a rename), not a rewrite of the replacement.

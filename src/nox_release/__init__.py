@@ -19,164 +19,116 @@ TYPE_CHECKING = False
 
 __version__ = "0.2.0"
 
+#: The public names and the module each comes from: the one list (``__all__`` is its keys; the
+#: type checkers' imports below are proven equal to it by the tests).
+_PUBLIC: dict[str, str] = {
+    "ArtifactError": "_errors",
+    "AutoDecision": "steps.decide",
+    "AutoResult": "steps.auto",
+    "BranchResult": "steps.branches",
+    "BuildResult": "steps.build",
+    "BumpError": "_errors",
+    "BumpResult": "steps.bump",
+    "ChangelogError": "_errors",
+    "CommandError": "_errors",
+    "Config": "core.config",
+    "ConfigError": "_errors",
+    "ConventionalCommit": "core.commits",
+    "DistCheck": "steps.verify",
+    "FileChange": "core.plan",
+    "GitError": "_errors",
+    "Plan": "core.plan",
+    "Project": "adapters.project",
+    "PublishError": "_errors",
+    "PublishPlan": "steps.publish",
+    "PublishResult": "steps.publish",
+    "ReleaseError": "_errors",
+    "ReleaseResult": "pipeline.release",
+    "Runner": "adapters.runner",
+    "SbomError": "_errors",
+    "SbomResult": "steps.sbom",
+    "SubprocessRunner": "adapters.runner",
+    "TagFormat": "core.tags",
+    "Version": "core.version",
+    "VersionError": "_errors",
+    "VersionSourceError": "_errors",
+    "apply_plan": "adapters.apply",
+    "build": "steps.build",
+    "bump": "steps.bump",
+    "bump_auto": "steps.auto",
+    "check_dist": "steps.verify",
+    "check_versions": "steps.bump",
+    "config_from_pyproject": "core.config",
+    "decide": "steps.decide",
+    "default_cliff_config": "steps.changelog",
+    "embed_sbom": "steps.sbom",
+    "load_config": "adapters.project",
+    "newest_release_tag": "adapters.history",
+    "parse_commit": "core.commits",
+    "preview_changelog": "steps.changelog",
+    "publish": "steps.publish",
+    "register": "sessions",
+    "release": "pipeline.release",
+    "release_branch": "steps.branches",
+    "release_notes": "steps.changelog",
+    "release_version": "steps.bump",
+    "sbom": "steps.sbom",
+    "twine_check": "steps.verify",
+    "update_changelog": "steps.changelog",
+    "write_checksums": "adapters.dist",
+}
+
+__all__ = ["__version__", *_PUBLIC]
+
 if TYPE_CHECKING:
     from typing import Any
 
-    from ._artifacts import ArtifactError, DistCheck, check_dist
-    from ._auto import AutoDecision, AutoResult, bump_auto, decide
-    from ._branches import BranchResult, release_branch
-    from ._build import BuildResult, build, write_checksums
-    from ._bump import BumpResult, bump, check_versions, newest_release_tag, release_version
-    from ._changelog import (
+    from nox_release._errors import (
+        ArtifactError,
+        BumpError,
         ChangelogError,
+        CommandError,
+        ConfigError,
+        GitError,
+        PublishError,
+        ReleaseError,
+        SbomError,
+        VersionError,
+        VersionSourceError,
+    )
+    from nox_release.adapters.apply import apply_plan
+    from nox_release.adapters.dist import write_checksums
+    from nox_release.adapters.history import newest_release_tag
+    from nox_release.adapters.project import Project, load_config
+    from nox_release.adapters.runner import Runner, SubprocessRunner
+    from nox_release.core.commits import ConventionalCommit, parse_commit
+    from nox_release.core.config import Config, config_from_pyproject
+    from nox_release.core.plan import FileChange, Plan
+    from nox_release.core.tags import TagFormat
+    from nox_release.core.version import Version
+    from nox_release.pipeline.release import ReleaseResult, release
+    from nox_release.sessions import register
+    from nox_release.steps.auto import AutoResult, bump_auto
+    from nox_release.steps.branches import BranchResult, release_branch
+    from nox_release.steps.build import BuildResult, build
+    from nox_release.steps.bump import BumpResult, bump, check_versions, release_version
+    from nox_release.steps.changelog import (
         default_cliff_config,
         preview_changelog,
         release_notes,
         update_changelog,
     )
-    from ._check import twine_check
-    from ._commits import ConventionalCommit, parse_commit
-    from ._config import Config, config_from_pyproject
-    from ._errors import (
-        BumpError,
-        CommandError,
-        ConfigError,
-        GitError,
-        ReleaseError,
-        VersionError,
-        VersionSourceError,
-    )
-    from ._plan import FileChange, Plan, apply_plan
-    from ._project import Project, load_config
-    from ._publish import PublishError, PublishPlan, PublishResult, publish
-    from ._release import ReleaseResult, release
-    from ._runner import Runner, SubprocessRunner
-    from ._sbom import SbomError, SbomResult, embed_sbom, sbom
-    from ._sessions import register
-    from ._tags import TagFormat
-    from ._version import Version
-
-_LAZY = {
-    "ArtifactError": "_artifacts",
-    "AutoDecision": "_auto",
-    "AutoResult": "_auto",
-    "BranchResult": "_branches",
-    "BuildResult": "_build",
-    "BumpError": "_errors",
-    "BumpResult": "_bump",
-    "ChangelogError": "_changelog",
-    "CommandError": "_errors",
-    "Config": "_config",
-    "ConfigError": "_errors",
-    "ConventionalCommit": "_commits",
-    "DistCheck": "_artifacts",
-    "FileChange": "_plan",
-    "GitError": "_errors",
-    "Plan": "_plan",
-    "Project": "_project",
-    "PublishError": "_publish",
-    "PublishPlan": "_publish",
-    "PublishResult": "_publish",
-    "ReleaseError": "_errors",
-    "ReleaseResult": "_release",
-    "Runner": "_runner",
-    "SbomError": "_sbom",
-    "SbomResult": "_sbom",
-    "SubprocessRunner": "_runner",
-    "TagFormat": "_tags",
-    "Version": "_version",
-    "VersionError": "_errors",
-    "VersionSourceError": "_errors",
-    "apply_plan": "_plan",
-    "build": "_build",
-    "bump": "_bump",
-    "bump_auto": "_auto",
-    "check_dist": "_artifacts",
-    "check_versions": "_bump",
-    "config_from_pyproject": "_config",
-    "decide": "_auto",
-    "default_cliff_config": "_changelog",
-    "embed_sbom": "_sbom",
-    "load_config": "_project",
-    "newest_release_tag": "_bump",
-    "parse_commit": "_commits",
-    "preview_changelog": "_changelog",
-    "publish": "_publish",
-    "register": "_sessions",
-    "release": "_release",
-    "release_branch": "_branches",
-    "release_notes": "_changelog",
-    "release_version": "_bump",
-    "sbom": "_sbom",
-    "twine_check": "_check",
-    "update_changelog": "_changelog",
-    "write_checksums": "_build",
-}
-
-__all__ = [
-    "ArtifactError",
-    "AutoDecision",
-    "AutoResult",
-    "BranchResult",
-    "BuildResult",
-    "BumpError",
-    "BumpResult",
-    "ChangelogError",
-    "CommandError",
-    "Config",
-    "ConfigError",
-    "ConventionalCommit",
-    "DistCheck",
-    "FileChange",
-    "GitError",
-    "Plan",
-    "Project",
-    "PublishError",
-    "PublishPlan",
-    "PublishResult",
-    "ReleaseError",
-    "ReleaseResult",
-    "Runner",
-    "SbomError",
-    "SbomResult",
-    "SubprocessRunner",
-    "TagFormat",
-    "Version",
-    "VersionError",
-    "VersionSourceError",
-    "__version__",
-    "apply_plan",
-    "build",
-    "bump",
-    "bump_auto",
-    "check_dist",
-    "check_versions",
-    "config_from_pyproject",
-    "decide",
-    "default_cliff_config",
-    "embed_sbom",
-    "load_config",
-    "newest_release_tag",
-    "parse_commit",
-    "preview_changelog",
-    "publish",
-    "register",
-    "release",
-    "release_branch",
-    "release_notes",
-    "release_version",
-    "sbom",
-    "twine_check",
-    "update_changelog",
-    "write_checksums",
-]
+    from nox_release.steps.decide import AutoDecision, decide
+    from nox_release.steps.publish import PublishPlan, PublishResult, publish
+    from nox_release.steps.sbom import SbomResult, embed_sbom, sbom
+    from nox_release.steps.verify import DistCheck, check_dist, twine_check
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
+    module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'nox_release' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f"nox_release.{module}"), name)
     globals()[name] = value
     return value
 

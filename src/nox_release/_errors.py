@@ -8,11 +8,17 @@ nothing a user can cause ends in a traceback.
 from __future__ import annotations
 
 __all__ = [
+    "ArtifactError",
     "BumpError",
+    "ChangelogError",
     "CommandError",
     "ConfigError",
     "GitError",
+    "IndexReadError",
+    "PublishError",
     "ReleaseError",
+    "RollbackError",
+    "SbomError",
     "VersionError",
     "VersionSourceError",
 ]
@@ -49,3 +55,31 @@ class CommandError(ReleaseError):
         super().__init__(message)
         self.returncode = returncode
         self.output = output
+
+
+class RollbackError(ReleaseError):
+    """A change failed, and undoing it could not finish: the message names what is left."""
+
+
+class ArtifactError(ReleaseError):
+    """An artifact is missing, unreadable, or not the release it claims to be."""
+
+
+class ChangelogError(ReleaseError):
+    """git-cliff failed, or the changelog cannot be produced as asked."""
+
+
+class SbomError(ReleaseError):
+    """An SBOM cannot be made: no wheel, an unusable lock, or a document that is not valid."""
+
+
+class PublishError(ReleaseError):
+    """The release cannot be (or was not fully) published; the message says what to do."""
+
+
+class IndexReadError(ReleaseError):
+    """The package index could not be read (unreachable, refused, or not a simple API)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

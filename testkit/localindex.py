@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._errors import ReleaseError
+from nox_release._errors import ReleaseError
 
 __all__ = ["LocalIndex", "free_port", "local_index"]
 

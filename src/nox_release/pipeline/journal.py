@@ -14,11 +14,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from ._errors import ReleaseError
-from ._git import Git
-from ._plan import write_atomic
+from nox_release._errors import ReleaseError
+from nox_release.adapters.files import write_atomic
+from nox_release.adapters.git import Git
 
-__all__ = ["Journal", "ReleaseLock", "state_dir"]
+__all__ = ["STEPS", "Journal", "ReleaseLock", "state_dir"]
+
+#: The steps of a release, in order; publish and push only when asked for.
+STEPS = ("bump", "build", "sbom", "check", "publish", "push")
 
 
 def state_dir(git: Git) -> Path:
@@ -48,8 +51,6 @@ class Journal:
         path = state_dir(git) / "journal.json"
         if not path.exists():
             return None
-        from ._release import STEPS
-
         try:
             data = json.loads(path.read_text())
             if not isinstance(data, dict):

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ._errors import VersionSourceError
-from ._version import Version
+from nox_release._errors import VersionSourceError
+from nox_release.core.version import Version
 
 __all__ = ["PatternVersion", "PyprojectVersion", "PythonVersion", "VersionSource"]
 

@@ -38,7 +38,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import sys
 import tempfile
 import uuid
@@ -47,16 +46,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._build import CHECKSUMS, checksums_text, find_uv, head_epoch
-from ._errors import CommandError, ReleaseError
-from ._index import url_secrets
-from ._log import Log, quiet
-from ._runner import Runner, SubprocessRunner, scrub, tool
-
-if TYPE_CHECKING:
-    from ._project import Project
+from nox_release._errors import CommandError, SbomError
+from nox_release.adapters.credentials import url_secrets
+from nox_release.adapters.dist import CHECKSUMS, checksums_text, find_artifacts
+from nox_release.adapters.files import Transaction
+from nox_release.adapters.history import head_epoch
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import Runner, SubprocessRunner, find_uv, scrub, tool
+from nox_release.core.log import Log, quiet
+from nox_release.core.paths import relpath
+from nox_release.steps.verify import check_dist
 
 __all__ = ["SbomError", "SbomResult", "embed_sbom", "sbom"]
 
@@ -67,10 +68,6 @@ ValidateHook = Callable[[str, Any], None]
 
 CYCLONEDX_VERSION = "1.6"
 SPDX_VERSION = "SPDX-2.3"
-
-
-class SbomError(ReleaseError):
-    """An SBOM cannot be made: no wheel, an unusable lock, or a document that is not valid."""
 
 
 @dataclass(frozen=True)
@@ -319,7 +316,7 @@ def _canonical_json(doc: dict[str, Any]) -> bytes:
 
 def _finish_cyclonedx(doc: dict[str, Any], name: str, version: str) -> dict[str, Any]:
     """Promote the wheel's component to the root and fill in what cyclonedx-py leaves out."""
-    from . import __version__
+    from nox_release import __version__
 
     components: list[dict[str, Any]] = doc.get("components", [])
     matches = [
@@ -478,7 +475,7 @@ def _spdx_document(cdx: dict[str, Any], created: datetime) -> Any:
     from spdx_tools.spdx.model.package import PackagePurpose
     from spdx_tools.spdx.model.relationship import Relationship, RelationshipType
 
-    from . import __version__
+    from nox_release import __version__
 
     root = cdx["metadata"]["component"]
     name, version = str(root["name"]), str(root["version"])
@@ -602,69 +599,6 @@ def embed_sbom(wheel: Path, filename: str, data: bytes) -> bytes:
 # -- writing -------------------------------------------------------------------------------------
 
 
-def _keep(path: Path) -> str:
-    """A second name for ``path``'s current file, next to it: a hard link (the same file, not a
-    copy), or a copy where the file system has no hard links."""
-    fd, keep = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".orig")
-    os.close(fd)
-    os.unlink(keep)
-    try:
-        os.link(path, keep)
-    except OSError:
-        shutil.copy2(path, keep)
-    return keep
-
-
-def _replace_all(files: dict[Path, bytes]) -> None:
-    """Write every file through a temporary file and a rename, all or nothing.
-
-    Every new file is written in full before the first rename. Each file replaced keeps a second
-    name (:func:`_keep`); on any failure the files already replaced get their original back by a
-    rename (atomic: a reader never sees a part of a file, and the original keeps its inode, mode
-    and times), new files are removed, and the error is re-raised.
-    """
-    temps: dict[Path, str] = {}
-    kept: dict[Path, str | None] = {}  # path -> its original's second name (None: new file)
-    try:
-        for path, data in files.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps[path] = tmp
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
-        for path, tmp in temps.items():
-            kept[path] = _keep(path) if os.path.lexists(path) else None
-            os.replace(tmp, path)
-    except BaseException as exc:
-        problems = []
-        for path, keep in reversed(kept.items()):
-            try:
-                if keep is not None:
-                    os.replace(keep, path)
-                elif os.path.lexists(path):
-                    path.unlink()
-            except OSError as err:
-                problems.append(f"could not restore {path} ({err})")
-        for tmp in temps.values():
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        if problems:
-            raise SbomError(
-                f"{exc} -- and the rollback could not finish: {'; '.join(problems)}"
-            ) from exc
-        raise
-    for keep in kept.values():
-        if keep is not None and os.path.exists(keep):
-            os.unlink(keep)
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 # -- the step ------------------------------------------------------------------------------------
 
 
@@ -699,9 +633,6 @@ def sbom(
     hash in the same all-or-nothing replacement. With ``dry_run``, the checks run and the
     commands and files are printed; nothing is installed or written.
     """
-    from ._artifacts import check_dist, find_artifacts
-    from ._project import Project
-
     project = root if isinstance(root, Project) else Project(root)
     config = project.config
     embed = config.sbom_embed if embed is None else embed
@@ -769,17 +700,21 @@ def sbom(
             ]
         )
         if dry_run:
-            log(f"sbom of {_rel(wheel, project.root)} (dry run: nothing installed or written)")
+            log(f"sbom of {relpath(wheel, project.root)} (dry run: nothing installed or written)")
             if lock_path is not None:
-                log(f"describing the locked set in {_rel(lock_path, project.root)}")
+                log(f"describing the locked set in {relpath(lock_path, project.root)}")
             for argv in commands:
                 log(f"$ {scrub(shlex.join(argv).replace(tmp_name, '<tmp>'), secrets)}")
-            log(f"would write {_rel(cdx_path, project.root)} (CycloneDX {CYCLONEDX_VERSION} JSON)")
-            log(f"would write {_rel(spdx_path, project.root)} ({SPDX_VERSION} JSON)")
+            log(
+                f"would write {relpath(cdx_path, project.root)} (CycloneDX {CYCLONEDX_VERSION} JSON)"
+            )
+            log(f"would write {relpath(spdx_path, project.root)} ({SPDX_VERSION} JSON)")
             if embed:
                 log(f"would embed {cdx_path.name} into {wheel.name} under {stem}.dist-info/sboms/")
             if rewrite_sums:
-                log(f"would rewrite {_rel(sums_path, project.root)} (the wheel's sha256 changes)")
+                log(
+                    f"would rewrite {relpath(sums_path, project.root)} (the wheel's sha256 changes)"
+                )
             return SbomResult(
                 wheel,
                 cdx_path,
@@ -793,7 +728,7 @@ def sbom(
 
         log(
             f"sbom: installing {wheel.name} into a fresh environment ({chosen.name})"
-            + (f" with the locked set of {_rel(lock_path, project.root)}" if lock_path else "")
+            + (f" with the locked set of {relpath(lock_path, project.root)}" if lock_path else "")
         )
         steps = iter(commands)
         if lock_path is not None and _is_uv_lock(lock_path):
@@ -858,12 +793,13 @@ def sbom(
             # same batch, so SHA256SUMS never lists a hash the wheel no longer has.
             text = checksums_text(find_artifacts(dist_dir), {wheel: files[wheel]})
             files[sums_path] = text.encode("utf-8")
-    _replace_all(files)
+    with Transaction() as txn:
+        txn.write(files)
     components = tuple(
         sorted((str(c["name"]), str(c.get("version", ""))) for c in cdx.get("components", []))
     )
     log(
-        f"wrote {_rel(cdx_path, project.root)} and {_rel(spdx_path, project.root)}: "
+        f"wrote {relpath(cdx_path, project.root)} and {relpath(spdx_path, project.root)}: "
         f"{name} {version} and {len(components)} dependencies"
         + (f"; embedded in {wheel.name}" if embed else "")
         + (f" and rewrote {CHECKSUMS}" if rewrite_sums else "")

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import ConfigError
-from ._tags import TagFormat
+from nox_release._errors import ConfigError
+from nox_release.core.tags import TagFormat
 
 __all__ = ["BUMP_EFFECTS", "KEYS", "Config", "Key", "VersionFile", "config_from_pyproject"]
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ._errors import ConfigError, VersionError
-from ._version import Version
+from nox_release._errors import ConfigError, VersionError
+from nox_release.core.version import Version
 
-__all__ = ["TagFormat"]
+__all__ = ["ReleaseTag", "TagFormat", "newest_first"]
 
 _PLACEHOLDERS = ("{version}", "{semver}")
 
@@ -76,3 +77,46 @@ class TagFormat:
         """The text before and after the placeholder: ``v{version}`` -> ``("v", "")``."""
         head, _, tail = self.template.replace("{semver}", "{version}").partition("{version}")
         return head, tail
+
+
+@dataclass(frozen=True)
+class ReleaseTag:
+    """A tag that follows ``tag-format``: its name and the version it names."""
+
+    name: str
+    version: Version
+
+    @property
+    def ref(self) -> str:
+        """The full ref name (unambiguous where a branch has the same name)."""
+        return f"refs/tags/{self.name}"
+
+
+# The epoch and release numbers at the start of a version: enough to order tags without parsing.
+_RELEASE_PREFIX = re.compile(r"(?:(\d+)!)?(\d+(?:\.\d+)*)")
+
+
+def newest_first(names: Iterable[str], fmt: TagFormat) -> Iterator[ReleaseTag]:
+    """The tags of ``fmt`` among ``names``, highest version first; others are left out.
+
+    Versions are parsed lazily: the tags are grouped by epoch and release numbers (PEP 440's
+    first sort keys) and only the groups reached are parsed and ordered exactly.
+    """
+    groups: dict[tuple[int, tuple[int, ...]], list[str]] = {}
+    for name in names:
+        text = fmt.version_text(name)
+        m = _RELEASE_PREFIX.match(text) if text is not None else None
+        if m is None:
+            continue
+        release = tuple(int(p) for p in m.group(2).split("."))
+        while len(release) > 1 and release[-1] == 0:  # 1.2 == 1.2.0 in PEP 440
+            release = release[:-1]
+        groups.setdefault((int(m.group(1) or 0), release), []).append(name)
+    for key in sorted(groups, reverse=True):
+        tags = []
+        for name in groups[key]:
+            version = fmt.parse(name)
+            if version is not None:
+                tags.append(ReleaseTag(name, version))
+        tags.sort(key=lambda t: (t.version, t.name), reverse=True)
+        yield from tags

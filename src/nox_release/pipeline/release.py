@@ -9,25 +9,35 @@ machine. One release at a time per repository (a lock in the git directory).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import GitError, ReleaseError
-from ._git import Git
-from ._journal import Journal, ReleaseLock
-from ._log import Log, quiet
-from ._plan import StepHook, apply_plan
-from ._project import Project
-from ._version import Version
+from nox_release._errors import GitError, IndexReadError, ReleaseError
+from nox_release.adapters.apply import apply_plan
+from nox_release.adapters.credentials import redact_url
+from nox_release.adapters.dist import find_artifacts
+from nox_release.adapters.git import Git
+from nox_release.adapters.index import read_project
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import tool
+from nox_release.adapters.targets import resolve_target
+from nox_release.core.log import Log, quiet
+from nox_release.core.paths import relpath
+from nox_release.core.plan import StepHook
+from nox_release.core.version import Version
+from nox_release.pipeline.journal import STEPS, Journal, ReleaseLock
+from nox_release.steps.build import build, choose_builder
+from nox_release.steps.bump import computer, release_version
+from nox_release.steps.decide import decide
+from nox_release.steps.publish import publish
+from nox_release.steps.sbom import sbom
+from nox_release.steps.verify import twine_check
 
 __all__ = ["ReleaseResult", "release"]
-
-
-#: The steps of a release, in order; publish and push only when asked for.
-STEPS = ("bump", "build", "sbom", "check", "publish", "push")
 
 
 @dataclass(frozen=True)
@@ -57,11 +67,7 @@ def _compute(
 ) -> Callable[[Version], Version] | None:
     """The version computation of ``part``; None when auto finds nothing to release."""
     if part != "auto":
-        from ._bump import _computer
-
-        return _computer(part, pre)
-    from ._auto import decide
-
+        return computer(part, pre)
     decision = decide(project, pre=pre)
     if decision.version is None:
         return None
@@ -71,13 +77,7 @@ def _compute(
 
 
 def _preflight_tools(project: Project, builder: str | None) -> None:
-    from ._build import _choose
-
-    _choose(builder if builder is not None else project.config.builder)
-    import importlib.util
-
-    from ._runner import tool
-
+    choose_builder(builder if builder is not None else project.config.builder)
     tool("cyclonedx-py")
     if importlib.util.find_spec("twine") is None:
         raise ReleaseError("twine is not installed: it comes with nox-release.")
@@ -87,9 +87,6 @@ def _preflight_publish(
     projects: Sequence[Project], version: Version, repository: str | None, index_url: str | None
 ) -> None:
     """The version must not already be on the target index (a re-run resumes instead)."""
-    from ._index import read_project
-    from ._publish import resolve_target
-
     for p in projects:
         target = resolve_target(repository or p.config.repository, index_url=index_url)
         listing = read_project(target.simple_url, p.name, credentials=target.read_credentials)
@@ -120,14 +117,14 @@ def _preflight_push(project: Project, tag: str) -> None:
             f"--push needs the remote '{remote}' (the 'remote' key), which this repository does "
             f"not have: add it with 'git remote add {remote} URL'."
         )
-    if not project.git.ok("ls-remote", remote, timeout=30):
+    if not project.git.reachable(remote):
         raise GitError(f"the remote '{remote}' cannot be reached: --push would fail after the tag.")
 
 
 def _push(project: Project, branch: str, tag: str, log: Log) -> None:
     remote = project.config.remote
-    project.git.run(
-        "push", "--atomic", remote, f"refs/heads/{branch}:refs/heads/{branch}", f"refs/tags/{tag}"
+    project.git.push_atomic(
+        remote, [f"refs/heads/{branch}:refs/heads/{branch}", f"refs/tags/{tag}"]
     )
     log(f"pushed {branch} and {tag} to {remote} in one atomic push")
 
@@ -166,25 +163,12 @@ def _summary(
         state = "done now" if step in ran else "done earlier" if step in journal.done else "skipped"
         rows.append(f"  {step:<8} {state}")
     for path in [*artifacts, *sboms]:
-        rows.append(f"  -> {_rel(path, project.root)}")
+        rows.append(f"  -> {relpath(path, project.root)}")
     return "\n".join(rows)
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def _branch_tip(git: Git, branch: str) -> str | None:
-    return git.run("rev-parse", "-q", "--verify", f"refs/heads/{branch}", check=False) or None
 
 
 def _published_files(project: Project, journal: Journal) -> list[str]:
     """Files of the journal's version already on its publish target (for abort)."""
-    from ._index import IndexReadError
-
     try:
         _preflight_publish(
             _projects(project),
@@ -220,13 +204,13 @@ def _abort(project: Project, journal: Journal | None, log: Log) -> ReleaseResult
             f"{journal.version} is already on the package index: a published release cannot be "
             "undone; finish it with 'nox -s release' instead."
         )
-    tip = _branch_tip(git, journal.branch)
+    tip = git.branch_tip(journal.branch)
     move_branch = bool(journal.commit) and tip == journal.commit
     if (
         journal.commit
         and tip is not None
         and not move_branch
-        and git.ok("merge-base", "--is-ancestor", journal.commit, tip)
+        and git.is_ancestor(journal.commit, tip)
     ):
         raise ReleaseError(
             f"{journal.branch} has commits after the release commit {journal.commit[:12]}: "
@@ -235,23 +219,16 @@ def _abort(project: Project, journal: Journal | None, log: Log) -> ReleaseResult
         )
     if move_branch:
         if git.branch() == journal.branch:
-            git.run("reset", "-q", "--keep", journal.previous_head)  # keeps uncommitted work
+            git.reset_keep(journal.previous_head)  # keeps uncommitted work
         else:
-            git.run(
-                "update-ref",
-                "-m",
-                "nox-release: abort",
-                f"refs/heads/{journal.branch}",
-                journal.previous_head,
-                journal.commit,
-            )
+            git.move_branch(journal.branch, journal.previous_head, journal.commit, "abort")
         log(f"moved {journal.branch} back to {journal.previous_head[:12]}")
     if (
         journal.commit
         and git.tag_exists(journal.tag)
         and git.tag_target(journal.tag) == journal.commit
     ):
-        git.run("tag", "-d", journal.tag)
+        git.delete_tag(journal.tag)
         log(f"deleted the local tag {journal.tag}")
     journal.clear(git)
     log(f"aborted the release of {journal.version}")
@@ -301,8 +278,6 @@ def release(
     ``git push --atomic``. ``find_links``/``no_index`` go to the SBOM's installer.
     ``before_step`` is called with each step's name before it runs (the tests' seam).
     """
-    from ._index import redact_url
-
     hook = before_step or (lambda _s: None)
     project = Project(root)
     git = project.git
@@ -316,8 +291,6 @@ def release(
         resumed = journal is not None
         ran: list[str] = []
         if journal is None:
-            from ._bump import release_version
-
             compute = _compute(project, part, pre, log)
             if compute is None:
                 log("nothing to release: no commit since the last release maps to a bump")
@@ -414,12 +387,10 @@ def _log_plan(
     repository: str | None,
     log: Log,
 ) -> None:
-    from ._index import redact_url
-
     for p in _projects(project):
         log(
             f"build: {p.name} {version.pep440} (sdist and wheel) into "
-            f"{_rel(p.root / p.config.dist_dir, project.root)}"
+            f"{relpath(p.root / p.config.dist_dir, project.root)}"
         )
         log(f"sbom: {p.name}-{version.pep440}.cdx.json and .spdx.json")
         log("check: twine check --strict, RECORD, name/version = tag")
@@ -436,8 +407,6 @@ def _log_plan(
 def _finish(
     project: Project, journal: Journal, version: Version, ran: list[str], resumed: bool, log: Log
 ) -> ReleaseResult:
-    from ._artifacts import find_artifacts
-
     artifacts: list[Path] = []
     sboms: list[Path] = []
     for p in _projects(project):
@@ -500,11 +469,6 @@ def _step_runner(
     yes: bool,
 ) -> Callable[[str], None]:
     """The function that runs one step of the pipeline (for every lockstep package)."""
-    from ._build import build
-    from ._check import twine_check
-    from ._publish import publish
-    from ._sbom import sbom
-
     per_project: dict[str, Callable[[Project], object]] = {
         "build": lambda p: build(p, builder=builder, isolation=isolation, log=log),
         "sbom": lambda p: sbom(p, find_links=find_links, no_index=no_index, log=log),

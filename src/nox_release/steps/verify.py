@@ -1,4 +1,4 @@
-"""Artifacts in ``dist/``: what they are, and proof that they are the release.
+"""The twine-check step: proof that what is in ``dist/`` is this release, intact and valid.
 
 :func:`check_dist` is shared by ``twine-check``, ``sbom`` and ``publish``: every artifact's
 metadata name and version equal the project's and, when HEAD carries a release tag, the tag's
@@ -14,42 +14,17 @@ import tarfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.parser import HeaderParser
 from pathlib import Path
-from typing import Any
 
-from ._errors import CommandError, ReleaseError
-from ._project import Project
-from ._runner import Runner, SubprocessRunner, strip_ansi
-from ._version import Version
+from nox_release._errors import ArtifactError, CommandError, ReleaseError
+from nox_release.adapters.dist import Artifact, find_artifacts, read_metadata, same_name
+from nox_release.adapters.history import release_tags_at
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import Runner, SubprocessRunner, strip_ansi
+from nox_release.core.log import Log, quiet
+from nox_release.core.version import Version
 
-__all__ = [
-    "Artifact",
-    "ArtifactError",
-    "DistCheck",
-    "check_dist",
-    "check_integrity",
-    "find_artifacts",
-    "read_metadata",
-    "sha256_file",
-    "sha256_stream",
-    "twine_check_files",
-]
-
-
-class ArtifactError(ReleaseError):
-    """An artifact is missing, unreadable, or not the release it claims to be."""
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """One built distribution file and the metadata inside it."""
-
-    path: Path
-    kind: str  # "wheel" or "sdist"
-    name: str  # metadata Name, as written
-    version: str  # metadata Version, as written
-    metadata: str  # the raw METADATA / PKG-INFO text
+__all__ = ["DistCheck", "check_dist", "check_integrity", "twine_check", "twine_check_files"]
 
 
 @dataclass(frozen=True)
@@ -59,78 +34,6 @@ class DistCheck:
     artifacts: tuple[Artifact, ...]
     version: Version
     tag: str | None
-
-
-def _kind(path: Path) -> str | None:
-    if path.name.endswith(".whl"):
-        return "wheel"
-    if path.name.endswith((".tar.gz", ".zip")):
-        return "sdist"
-    return None
-
-
-def find_artifacts(dist: Path) -> list[Path]:
-    """The wheels and sdists directly in ``dist`` (sorted), ignoring SBOMs, sums and the rest."""
-    if not dist.is_dir():
-        return []
-    return sorted(p for p in dist.iterdir() if p.is_file() and _kind(p) is not None)
-
-
-def sha256_stream(stream: Any) -> str:
-    """The hex sha256 of everything ``stream.read()`` gives (a file, an HTTP response)."""
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: stream.read(1 << 16), b""):
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    """The hex sha256 of a file, read in chunks."""
-    with path.open("rb") as fh:
-        return sha256_stream(fh)
-
-
-def read_metadata(path: Path) -> Artifact:
-    """Open a wheel or sdist and read its core metadata; raise naming the file if it cannot."""
-    kind = _kind(path)
-    try:
-        if kind == "wheel":
-            with zipfile.ZipFile(path) as zf:
-                names = [
-                    n
-                    for n in zf.namelist()
-                    if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
-                ]
-                if len(names) != 1:
-                    raise ArtifactError(f"{path} has no .dist-info/METADATA: it is not a wheel.")
-                text = zf.read(names[0]).decode("utf-8")
-        elif kind == "sdist" and path.name.endswith(".tar.gz"):
-            with tarfile.open(path, "r:gz") as tf:
-                members = [
-                    m
-                    for m in tf.getmembers()
-                    if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
-                ]
-                if len(members) != 1:
-                    raise ArtifactError(f"{path} has no top-level PKG-INFO: it is not an sdist.")
-                fh = tf.extractfile(members[0])
-                assert fh is not None
-                text = fh.read().decode("utf-8")
-        else:
-            raise ArtifactError(f"{path} is neither a wheel nor a .tar.gz sdist.")
-    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, UnicodeDecodeError) as exc:
-        raise ArtifactError(f"{path} cannot be read ({exc}): rebuild it.") from None
-    headers = HeaderParser().parsestr(text)
-    name, version = headers.get("Name"), headers.get("Version")
-    if not name or not version:
-        raise ArtifactError(f"{path} has metadata without Name or Version: rebuild it.")
-    return Artifact(path, kind, str(name), str(version), text)
-
-
-def _same_name(a: str, b: str) -> bool:
-    from packaging.utils import canonicalize_name
-
-    return canonicalize_name(a) == canonicalize_name(b)
 
 
 def check_dist(
@@ -175,7 +78,7 @@ def check_dist(
         except ReleaseError:
             parsed[a.path] = None
     for a in artifacts:
-        if not _same_name(a.name, project.name):
+        if not same_name(a.name, project.name):
             raise ArtifactError(
                 f"{a.path.name} is the distribution '{a.name}', expected '{project.name}' "
                 f"(from {project.pyproject_path})."
@@ -185,8 +88,6 @@ def check_dist(
                 f"{a.path.name} has version {a.version}, expected {version.pep440} "
                 f"(from {project.pyproject_path}): rebuild it."
             )
-    from ._bump import release_tags_at
-
     fmt = project.config.tags
     release_tags = release_tags_at(project)
     for release_tag in release_tags:
@@ -237,7 +138,7 @@ def _check_filename(artifact: Artifact, name: str, version: str) -> None:
     from packaging.version import Version as PV
 
     path = artifact.path
-    if not _same_name(name, artifact.name):
+    if not same_name(name, artifact.name):
         raise ArtifactError(
             f"{path.name} is named for '{name}' but its metadata says '{artifact.name}': "
             "the file was renamed or edited by hand; rebuild it."
@@ -406,3 +307,33 @@ def twine_check_files(paths: list[Path], runner: Runner) -> None:
             f"twine check --strict failed for {detail}: fix the metadata in pyproject.toml "
             "(for a missing long description, set [project] readme) and rebuild."
         ) from None
+
+
+# -- the twine-check step ----------------------------------------------------------------------
+def twine_check(
+    project: Project | Path | str = ".",
+    *,
+    dist: Path | str | None = None,
+    require_tag: bool = False,
+    runner: Runner | None = None,
+    log: Log = quiet,
+) -> DistCheck:
+    """Check every artifact in ``dist`` (default: the ``dist-dir``) and report.
+
+    One version only, name and version equal to the project's and to the release tag on HEAD
+    (required with ``require_tag``), wheel RECORD hashes and sdist layout intact, and
+    ``twine check --strict`` clean. Raises :class:`~nox_release.ArtifactError` naming the file.
+    """
+    if not isinstance(project, Project):
+        project = Project(project)
+    where = Path(dist) if dist is not None else None
+    if where is not None and not where.is_absolute():
+        where = project.root / where
+    result = check_dist(project, where, require_tag=require_tag, runner=runner, log=log)
+    for artifact in result.artifacts:
+        log(f"ok {artifact.path.name}: {artifact.name} {artifact.version}, intact, twine --strict")
+    log(
+        f"{len(result.artifacts)} artifact(s) of {project.name} {result.version.pep440}"
+        + (f" match the release tag {result.tag}" if result.tag else " (no release tag on HEAD)")
+    )
+    return result

@@ -17,215 +17,33 @@ are redacted from every command line, output, log line and exception.
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 import sys
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from ._artifacts import check_dist, sha256_file
-from ._bump import check_repository
-from ._errors import CommandError, ReleaseError
-from ._index import (
-    PYPI_UPLOAD_URL,
-    TESTPYPI_UPLOAD_URL,
-    Credentials,
-    IndexFile,
-    Listing,
-    file_sha256,
-    read_project,
-    redact_url,
-    simple_url_for,
-    split_credentials,
-    url_secrets,
+from nox_release._errors import CommandError, PublishError
+from nox_release.adapters.dist import sha256_file
+from nox_release.adapters.history import check_repository
+from nox_release.adapters.index import IndexFile, Listing, file_sha256, read_project
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import (
+    Runner,
+    SubprocessRunner,
+    redacting,
+    scrub,
+    strip_ansi,
+    tool,
 )
-from ._log import Log, quiet
-from ._project import Project
-from ._runner import Runner, SubprocessRunner, redacting, scrub, secret_forms, strip_ansi, tool
-from ._version import Version
+from nox_release.adapters.targets import Target, host, resolve_target
+from nox_release.core.log import Log, quiet
+from nox_release.core.version import Version
+from nox_release.steps.verify import check_dist
 
-__all__ = [
-    "PublishError",
-    "PublishFile",
-    "PublishPlan",
-    "PublishResult",
-    "Target",
-    "publish",
-    "resolve_target",
-]
-
-
-class PublishError(ReleaseError):
-    """The release cannot be (or was not fully) published; the message says what to do."""
-
-
-# -- where to -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where ``publish`` uploads to and reads from. Holds no secret in any shown field."""
-
-    repository: str  # as configured: pypi, testpypi, a ~/.pypirc name, or the (redacted) URL
-    upload_url: str  # without credentials
-    simple_url: str  # without credentials
-    twine_args: tuple[str, ...]  # --repository NAME or --repository-url URL
-    twine_env: Mapping[str, str] = field(default_factory=dict, repr=False)
-    read_credentials: Credentials | None = field(default=None, repr=False)
-    secrets: tuple[str, ...] = field(default=(), repr=False)
-
-    @property
-    def shown(self) -> str:
-        if self.repository == self.upload_url:
-            return self.upload_url
-        return f"{self.repository} ({self.upload_url})"
-
-
-def _is_url(text: str) -> bool:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(text)
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-
-
-def _pypirc(path: Path) -> configparser.RawConfigParser:
-    # Read as twine does (packaging.python.org's .pypirc spec); written here because twine's
-    # reader is not a public API. Interpolation is off, as in twine.
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read(path, encoding="utf-8")
-    except configparser.Error:
-        # The parser's message may quote a line holding a password: never show it.
-        raise PublishError(
-            f"{path} is not a valid .pypirc file: fix its syntax (see "
-            "https://packaging.python.org/specifications/pypirc/)."
-        ) from None
-    return parser
-
-
-def resolve_target(
-    repository: str,
-    *,
-    index_url: str | None = None,
-    environ: Mapping[str, str] | None = None,
-    pypirc: Path | None = None,
-) -> Target:
-    """Turn ``repository`` (``pypi``, ``testpypi``, a ``~/.pypirc`` section or an upload URL)
-    into upload and read URLs, twine arguments and the credentials for reading the index.
-
-    Credentials are never put on twine's command line: a password in the upload URL is passed
-    as ``TWINE_USERNAME``/``TWINE_PASSWORD`` in twine's environment. When no credentials are
-    set, none are invented, so that twine can use keyring or PyPI trusted publishing.
-    """
-    env = os.environ if environ is None else environ
-    if index_url is not None and not _is_url(index_url):
-        raise PublishError(
-            f"the index URL '{redact_url(index_url)}' is not an http:// or https:// URL: give "
-            "the index's simple API in full, as --index-url https://host/simple/."
-        )
-    pypirc_path = pypirc if pypirc is not None else Path(os.path.expanduser("~/.pypirc"))
-    secrets: list[str] = secret_forms(env.get("TWINE_PASSWORD"))
-    twine_env: dict[str, str] = {}
-    username: str | None = env.get("TWINE_USERNAME") or None
-    password: str | None = env.get("TWINE_PASSWORD") or None
-
-    if _is_url(repository):
-        upload_url, url_creds = split_credentials(repository)
-        shown_repo = upload_url
-        twine_args: tuple[str, ...] = ("--repository-url", upload_url)
-        if url_creds is not None:
-            secrets += url_secrets(repository)
-            username, password = url_creds.username, url_creds.password or password
-            twine_env["TWINE_USERNAME"] = url_creds.username
-            if url_creds.password:
-                twine_env["TWINE_PASSWORD"] = url_creds.password
-    else:
-        shown_repo = repository
-        twine_args = ("--repository", repository)
-        # TWINE_REPOSITORY_URL would silently win over --repository: blank it.
-        twine_env["TWINE_REPOSITORY_URL"] = ""
-        parser = _pypirc(pypirc_path) if pypirc_path.is_file() else None
-        if parser is not None and parser.has_option("server-login", "password"):
-            secrets += secret_forms(parser.get("server-login", "password"))
-        servers = (
-            parser.get("distutils", "index-servers", fallback="pypi testpypi").split()
-            if parser is not None
-            else ["pypi", "testpypi"]
-        )
-        defaults = {"pypi": PYPI_UPLOAD_URL, "testpypi": TESTPYPI_UPLOAD_URL}
-        section = repository if parser is not None and parser.has_section(repository) else None
-        if repository not in servers and repository != "pypi":
-            raise PublishError(
-                f"the repository '{repository}' is not listed in 'index-servers' of "
-                f"{pypirc_path}: add a [{repository}] section there, or give an upload URL "
-                "(--repository https://...)."
-            )
-        upload_url = defaults.get(repository, "")
-        if section is not None and parser is not None:
-            upload_url = parser.get(section, "repository", fallback=upload_url)
-            if parser.has_option(section, "password"):
-                secrets += secret_forms(parser.get(section, "password"))
-                password = password or parser.get(section, "password")
-            if parser.has_option(section, "username"):
-                username = username or parser.get(section, "username")
-        if not upload_url:
-            raise PublishError(
-                f"the [{repository}] section of {pypirc_path} has no 'repository' URL: add "
-                "'repository = https://...' to it, or give an upload URL (--repository https://...)."
-            )
-        if not _is_url(upload_url):
-            raise PublishError(
-                f"the [{repository}] section of {pypirc_path} gives the repository "
-                f"'{redact_url(upload_url)}', which is not an http:// or https:// URL: write it "
-                "in full, as 'repository = https://host/legacy/'."
-            )
-        secrets += url_secrets(upload_url)
-        upload_url, _ = split_credentials(upload_url)
-
-    simple = index_url or simple_url_for(upload_url)
-    secrets += url_secrets(simple)
-    simple, index_creds = split_credentials(simple)
-    read_creds = index_creds
-    pypi_hosts = ("pypi.org", "test.pypi.org", "upload.pypi.org", "files.pythonhosted.org")
-    same_host = _host(simple) == _host(upload_url)
-    if read_creds is None and same_host and _host(simple) not in pypi_hosts and username:
-        # A private index usually wants the upload credentials for reading too; they are only
-        # ever sent to the upload host, never to PyPI (whose simple API is public).
-        if password is None:
-            password = _keyring_password(upload_url, username)
-            secrets += secret_forms(password)
-        if password:
-            read_creds = Credentials(username, password)
-    return Target(
-        repository=shown_repo,
-        upload_url=upload_url,
-        simple_url=simple,
-        twine_args=twine_args,
-        twine_env=twine_env,
-        read_credentials=read_creds,
-        secrets=tuple(dict.fromkeys(s for s in secrets if s)),
-    )
-
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
-
-
-def _keyring_password(url: str, username: str) -> str | None:
-    """The password keyring holds for ``url`` (twine's lookup key), or None."""
-    try:
-        import keyring
-
-        value = keyring.get_password(url, username)
-    except Exception:  # no keyring, no backend, a locked one: twine will try for itself
-        return None
-    return value if isinstance(value, str) else None
+__all__ = ["PublishFile", "PublishPlan", "PublishResult", "publish"]
 
 
 # -- what -----------------------------------------------------------------------------------
@@ -311,7 +129,7 @@ class _Reader:
         )
 
     def sha256(self, file: IndexFile) -> str:
-        same = _host(file.url) == _host(self.target.simple_url)
+        same = host(file.url) == host(self.target.simple_url)
         return file_sha256(
             file,
             credentials=self.target.read_credentials if same else None,

@@ -1,58 +1,20 @@
-"""Maintenance branches: the patch-only rule, and cutting a branch while main starts the next cycle."""
+"""``release-branch``: cut the maintenance branch of a release while main starts the next cycle."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ._errors import BumpError, GitError
-from ._log import Log, quiet
-from ._plan import Plan, apply_plan
-from ._project import Project
-from ._version import Version
+from nox_release._errors import BumpError, GitError
+from nox_release.adapters.apply import apply_plan
+from nox_release.adapters.history import check_repository, first_reachable, iter_release_tags
+from nox_release.adapters.project import Project
+from nox_release.core.branches import branch_name, maintenance_line
+from nox_release.core.log import Log, quiet
+from nox_release.core.plan import Plan
+from nox_release.core.version import Version
+from nox_release.steps.bump import plan_release_commit
 
-__all__ = ["BranchResult", "check_branch_rule", "maintenance_line", "release_branch"]
-
-
-def _branch_regex(fmt: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{major\}|\{minor\})", fmt)
-    out = []
-    for part in parts:
-        if part == "{major}":
-            out.append(r"(?P<major>0|[1-9]\d*)")
-        elif part == "{minor}":
-            out.append(r"(?P<minor>0|[1-9]\d*)")
-        else:
-            out.append(re.escape(part))
-    return re.compile("".join(out))
-
-
-def branch_name(fmt: str, major: int, minor: int) -> str:
-    """The maintenance branch of ``major.minor`` under ``release-branch-format``."""
-    return fmt.replace("{major}", str(major)).replace("{minor}", str(minor))
-
-
-def maintenance_line(branch: str | None, fmt: str) -> tuple[int, int] | None:
-    """``(major, minor)`` when ``branch`` is a maintenance branch of ``fmt``, else None (pure)."""
-    if branch is None:
-        return None
-    m = _branch_regex(fmt).fullmatch(branch)
-    if m is None:
-        return None
-    return int(m.group("major")), int(m.group("minor"))
-
-
-def check_branch_rule(branch: str | None, fmt: str, version: Version) -> None:
-    """On a maintenance branch ``X.Y``, only ``X.Y.Z`` releases (and their pre-releases) go."""
-    line = maintenance_line(branch, fmt)
-    if line is None:
-        return
-    if version.release[:2] != line or len(version.release) < 3:
-        raise BumpError(
-            f"branch {branch} is the maintenance branch of {line[0]}.{line[1]}: only patch "
-            f"releases {line[0]}.{line[1]}.Z (and their pre-releases) are made there, not "
-            f"{version.pep440}; release minor and major versions from the main branch."
-        )
+__all__ = ["BranchResult", "release_branch"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +33,6 @@ def _base_tag(project: Project, from_tag: str | None) -> tuple[str, Version]:
         if version is None or not project.git.tag_exists(from_tag):
             raise BumpError(f"--from {from_tag}: no such release tag of the form '{fmt.template}'.")
         return from_tag, version
-    from ._bump import first_reachable, iter_release_tags
 
     def cut_point(version: Version) -> bool:  # a final X.Y.0
         return (
@@ -105,8 +66,6 @@ def release_branch(
     version to ``X.(Y+1).0a1`` (``next-cycle = "alpha"``), ``X.(Y+1).0.dev0`` (``"dev"``) or
     leaves it (``"none"``) in one commit. All or nothing: a failed commit deletes the new branch.
     """
-    from ._bump import check_repository, plan_release_commit
-
     project = Project(root)
     cfg = project.config
     check_repository(project)
@@ -121,9 +80,9 @@ def release_branch(
         raise BumpError(f"{tag} names {base.pep440}, which has no minor number.")
     major, minor = base.release[0], base.release[1]
     name = branch_name(cfg.release_branch_format, major, minor)
-    if project.git.ok("check-ref-format", "--branch", name) is False:
+    if not project.git.valid_branch_name(name):
         raise BumpError(f"release-branch-format gives '{name}', which is not a valid branch name.")
-    if project.git.ok("rev-parse", "-q", "--verify", f"refs/heads/{name}"):
+    if project.git.branch_tip(name) is not None:
         raise GitError(f"branch {name} already exists: the maintenance branch of {tag} is cut.")
     target = project.git.tag_target(tag)
     plan: Plan | None = None
@@ -155,12 +114,12 @@ def release_branch(
         if plan is not None:
             log(plan.render())
         return BranchResult(name, tag, next_version, plan, applied=False)
-    project.git.run("branch", name, target)
+    project.git.create_branch(name, target)
     try:
         if plan is not None:
             apply_plan(plan, project.git)
     except BaseException:
-        project.git.run("branch", "-D", name)
+        project.git.delete_branch(name)
         raise
     log(
         f"created branch {name} at {tag}"

@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from ._errors import CommandError
+from nox_release._errors import CommandError
 
 __all__ = [
     "Runner",
     "SubprocessRunner",
+    "find_uv",
     "redacting",
     "scrub",
     "secret_forms",
@@ -146,3 +147,11 @@ def tool(name: str) -> str:
             f"{name} is not installed: it comes with nox-release ('pip install nox-release')."
         )
     return found
+
+
+def find_uv() -> str | None:
+    """The ``uv`` executable next to the running interpreter, else on ``PATH``, else None."""
+    here = Path(sys.executable).parent / ("uv.exe" if os.name == "nt" else "uv")
+    if here.is_file():
+        return str(here)
+    return shutil.which("uv")

@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ._errors import GitError
+from nox_release._errors import GitError
 
 __all__ = ["Git"]
 
@@ -161,3 +161,64 @@ class Git:
 
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository") == "true"
+
+    def tag_names(self, pattern: str) -> list[str]:
+        """Every tag name matching the glob ``pattern`` (ref names only: no history walk)."""
+        out = self.run("for-each-ref", "--format=%(refname:strip=2)", f"refs/tags/{pattern}")
+        return out.splitlines()
+
+    def is_ancestor(self, ancestor: str, rev: str) -> bool:
+        """Whether ``ancestor`` is reachable from ``rev`` (stops at ``ancestor``)."""
+        return self.ok("merge-base", "--is-ancestor", ancestor, rev)
+
+    def branch_tip(self, branch: str) -> str | None:
+        """The commit ``branch`` points at, or None when there is no such branch."""
+        return self.run("rev-parse", "-q", "--verify", f"refs/heads/{branch}", check=False) or None
+
+    def commit_time(self, rev: str = "HEAD") -> int:
+        """The committer time of ``rev``, in seconds since the epoch."""
+        return int(self.run("show", "-s", "--no-show-signature", "--format=%ct", rev))
+
+    def valid_branch_name(self, name: str) -> bool:
+        return self.ok("check-ref-format", "--branch", name)
+
+    def reachable(self, remote: str, timeout: float = 30) -> bool:
+        """Whether ``remote`` answers (``git ls-remote``)."""
+        return self.ok("ls-remote", remote, timeout=timeout)
+
+    # -- changes ---------------------------------------------------------------------------
+    def add(self, paths: Sequence[str | Path]) -> None:
+        self.run("add", "--", *[str(p) for p in paths])
+
+    def commit(self, message: str) -> None:
+        """Commit what is staged (the user's hooks run)."""
+        self.run("commit", "-q", "-m", message)
+
+    def create_tag(self, tag: str, message: str, *, sign: bool = False) -> None:
+        """An annotated tag (signed with ``sign``) at HEAD."""
+        self.run("tag", "-s" if sign else "-a", "-m", message, tag)
+
+    def delete_tag(self, tag: str) -> None:
+        self.run("tag", "-d", tag)
+
+    def move_branch(self, branch: str, new: str, old: str, reason: str) -> None:
+        """Move ``branch`` from ``old`` to ``new``, only if it still points at ``old``."""
+        self.run("update-ref", "-m", f"nox-release: {reason}", f"refs/heads/{branch}", new, old)
+
+    def reset_keep(self, rev: str) -> None:
+        """Move the current branch to ``rev``, keeping uncommitted changes (``reset --keep``)."""
+        self.run("reset", "-q", "--keep", rev)
+
+    def unstage(self, paths: Sequence[str | Path]) -> None:
+        """Put the index entries of ``paths`` back to HEAD's."""
+        self.run("reset", "-q", "--", *[str(p) for p in paths])
+
+    def create_branch(self, name: str, target: str) -> None:
+        self.run("branch", name, target)
+
+    def delete_branch(self, name: str) -> None:
+        self.run("branch", "-D", name)
+
+    def push_atomic(self, remote: str, refs: Sequence[str]) -> None:
+        """Push ``refs`` (each ``src:dst``) to ``remote`` all or nothing."""
+        self.run("push", "--atomic", remote, *refs)

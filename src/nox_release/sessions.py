@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ._errors import ReleaseError
+from nox_release._errors import ReleaseError
 
 __all__ = ["SESSIONS", "register"]
 
@@ -95,7 +95,7 @@ _BUMPS = (
 
 def _bump_session(part: str, doc: str) -> Callable[[Session, Path], None]:
     def run(session: Session, root: Path) -> None:
-        from ._bump import bump
+        from nox_release.steps.bump import bump
 
         parser = _parser(f"release-bump-{part}", doc)
         if part == "pre":
@@ -120,7 +120,7 @@ for _part, _doc in _BUMPS:
     "Check that every version source agrees and equals the release tag on HEAD, if any.",
 )
 def _check(session: Session, root: Path) -> None:
-    from ._bump import check_versions
+    from nox_release.steps.bump import check_versions
 
     _parse(session, _parser("release-check", "Check the version sources."))
     version, tag = check_versions(root)
@@ -137,7 +137,7 @@ def _check(session: Session, root: Path) -> None:
     "feat -> minor, breaking -> major). Options: --pre alpha|beta|rc|dev, --dry-run, --explain.",
 )
 def _bump_auto(session: Session, root: Path) -> None:
-    from ._auto import bump_auto
+    from nox_release.steps.auto import bump_auto
 
     parser = _parser("release-bump-auto", "Bump from the Conventional Commits since the last tag.")
     parser.add_argument(
@@ -158,7 +158,7 @@ def _bump_auto(session: Session, root: Path) -> None:
     "main branch to the next cycle (X.(Y+1).0a1). Options: --from TAG, --dry-run.",
 )
 def _release_branch(session: Session, root: Path) -> None:
-    from ._branches import release_branch
+    from nox_release.steps.branches import release_branch
 
     parser = _parser("release-branch", "Cut a maintenance branch.")
     parser.add_argument(
@@ -179,7 +179,7 @@ def _release_branch(session: Session, root: Path) -> None:
     "--index-url, --allow-untagged, --dry-run, --yes.",
 )
 def _publish(session: Session, root: Path) -> None:
-    from ._publish import publish
+    from nox_release.steps.publish import publish
 
     parser = _parser("publish", "Upload the release to a package index, idempotent and verified.")
     parser.add_argument(
@@ -221,7 +221,7 @@ def _publish(session: Session, root: Path) -> None:
     "--extra-index-url URL, --dry-run.",
 )
 def _sbom(session: Session, root: Path) -> None:
-    from ._sbom import sbom
+    from nox_release.steps.sbom import sbom
 
     parser = _parser("sbom", "Write dist/<name>-<version>.cdx.json and .spdx.json for the wheel.")
     parser.add_argument(
@@ -267,7 +267,7 @@ def _sbom(session: Session, root: Path) -> None:
     "dist/.stale/ and writing dist/SHA256SUMS. Options: --dry-run, --builder, --no-isolation.",
 )
 def _build_session(session: Session, root: Path) -> None:
-    from ._build import build
+    from nox_release.steps.build import build
 
     parser = _parser("build", "Build the sdist and the wheel into dist/.")
     parser.add_argument(
@@ -299,7 +299,7 @@ def _build_session(session: Session, root: Path) -> None:
     "name, version and tag agree, wheel RECORD hashes match. Options: --require-tag, --dist.",
 )
 def _twine_check_session(session: Session, root: Path) -> None:
-    from ._check import twine_check
+    from nox_release.steps.verify import twine_check
 
     parser = _parser("twine-check", "Check the artifacts in dist/.")
     parser.add_argument(
@@ -317,7 +317,7 @@ def _twine_check_session(session: Session, root: Path) -> None:
     "Options: --dry-run; --preview [--version X] prints the next release's section.",
 )
 def _changelog(session: Session, root: Path) -> None:
-    from ._changelog import preview_changelog, update_changelog
+    from nox_release.steps.changelog import preview_changelog, update_changelog
 
     parser = _parser("changelog", "Add the releases the changelog lacks, or preview the next.")
     parser.add_argument(
@@ -346,7 +346,7 @@ def _changelog(session: Session, root: Path) -> None:
     "header, for a forge's release body. Options: --version X, -o FILE.",
 )
 def _release_notes(session: Session, root: Path) -> None:
-    from ._changelog import release_notes
+    from nox_release.steps.changelog import release_notes
 
     parser = _parser("release-notes", "Print or write one release's notes.")
     parser.add_argument("--version", help="the release (version or tag; default: the newest)")
@@ -363,7 +363,7 @@ def _release_notes(session: Session, root: Path) -> None:
     "push (--push). Resumes after a failure; --abort undoes it; --dry-run shows the plan.",
 )
 def _release(session: Session, root: Path) -> None:
-    from ._release import release
+    from nox_release.pipeline.release import release
 
     parser = _parser("release", "Run the whole release, or resume the one in progress.")
     parser.add_argument(

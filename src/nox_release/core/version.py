@@ -35,7 +35,7 @@ from typing import Literal
 from packaging.version import InvalidVersion
 from packaging.version import Version as _PVersion
 
-from ._errors import BumpError, VersionError
+from nox_release._errors import BumpError, VersionError
 
 __all__ = ["PRE_KINDS", "Part", "PreKind", "Version", "normalise_pre_kind"]
 

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-import itertools
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import BumpError, GitError, VersionError, VersionSourceError
-from ._log import Log, quiet
-from ._plan import FileChange, Plan, StepHook, apply_plan, read_text
-from ._project import Project
-from ._version import Part, Version
+from nox_release._errors import BumpError, VersionError, VersionSourceError
+from nox_release.adapters.apply import apply_plan
+from nox_release.adapters.files import read_text
+from nox_release.adapters.history import (
+    check_repository,
+    iter_release_tags,
+    newest_release_tag,
+    release_tags_at,
+)
+from nox_release.adapters.project import Project
+from nox_release.core.branches import check_branch_rule
+from nox_release.core.log import Log, quiet
+from nox_release.core.plan import FileChange, Plan, StepHook
+from nox_release.core.version import Part, Version
+from nox_release.steps.changelog import release_changelog_changes
 
 __all__ = [
     "BumpResult",
-    "ReleaseTag",
     "bump",
     "check_versions",
-    "first_reachable",
-    "iter_release_tags",
-    "newest_release_tag",
+    "computer",
     "plan_release_commit",
     "preflight",
-    "release_tags",
     "release_version",
 ]
 
@@ -42,123 +46,11 @@ class BumpResult:
     warnings: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
-class ReleaseTag:
-    """A tag that follows ``tag-format``: its name and the version it names."""
-
-    name: str
-    version: Version
-
-    @property
-    def ref(self) -> str:
-        """The full ref name (unambiguous where a branch has the same name)."""
-        return f"refs/tags/{self.name}"
-
-
-# The epoch and release numbers at the start of a version: enough to order tags without parsing.
-_RELEASE_PREFIX = re.compile(r"(?:(\d+)!)?(\d+(?:\.\d+)*)")
-
-
-def iter_release_tags(project: Project) -> Iterator[ReleaseTag]:
-    """Every tag of ``tag-format``, highest version first (reachability not checked).
-
-    One ``git for-each-ref`` call that reads ref names only (no tag object, no history), so it
-    costs the same on 10 tags and on 2,000. Tags that do not follow the format are left out.
-    Versions are parsed lazily: the tags are grouped by epoch and release numbers (PEP 440's
-    first sort keys) and only the groups reached are parsed and ordered exactly.
-    """
-    fmt = project.config.tags
-    out = project.git.run("for-each-ref", "--format=%(refname:strip=2)", f"refs/tags/{fmt.glob}")
-    groups: dict[tuple[int, tuple[int, ...]], list[str]] = {}
-    for name in out.splitlines():
-        text = fmt.version_text(name)
-        m = _RELEASE_PREFIX.match(text) if text is not None else None
-        if m is None:
-            continue
-        release = tuple(int(p) for p in m.group(2).split("."))
-        while len(release) > 1 and release[-1] == 0:  # 1.2 == 1.2.0 in PEP 440
-            release = release[:-1]
-        groups.setdefault((int(m.group(1) or 0), release), []).append(name)
-    for key in sorted(groups, reverse=True):
-        tags = []
-        for name in groups[key]:
-            version = fmt.parse(name)
-            if version is not None:
-                tags.append(ReleaseTag(name, version))
-        tags.sort(key=lambda t: (t.version, t.name), reverse=True)
-        yield from tags
-
-
-def release_tags(project: Project) -> list[ReleaseTag]:
-    """Every tag of ``tag-format`` as a list, highest version first (see iter_release_tags)."""
-    return list(iter_release_tags(project))
-
-
-#: How many of the highest tags are checked one by one before one walk over all history.
-_ANCESTOR_CHECKS = 8
-
-
-def first_reachable(
-    project: Project, tags: Iterable[ReleaseTag], rev: str = "HEAD"
-) -> ReleaseTag | None:
-    """The first of ``tags`` (highest version first) whose commit is reachable from ``rev``.
-
-    ``git tag --merged`` walks the whole history from ``rev`` whatever the tags (0.55 s on
-    100,000 commits). Here the highest tags are checked with ``git merge-base --is-ancestor``,
-    which stops at the tag (the usual case: the highest tag is reachable); only when several
-    higher tags are not (a maintenance branch far behind ``main``) does one ``--merged`` walk
-    decide for the rest.
-    """
-    git = project.git
-    candidates = iter(tags)
-    for tag in itertools.islice(candidates, _ANCESTOR_CHECKS):
-        if git.ok("merge-base", "--is-ancestor", tag.ref, rev):
-            return tag
-    merged: set[str] | None = None
-    for tag in candidates:
-        if merged is None:
-            merged = set(git.tags(project.config.tags.glob, merged=rev))
-        if tag.name in merged:
-            return tag
-    return None
-
-
-def newest_release_tag(project: Project, rev: str = "HEAD") -> tuple[str, Version] | None:
-    """The highest-versioned tag of ``tag-format`` reachable from ``rev``, or None."""
-    tag = first_reachable(project, release_tags(project), rev)
-    return None if tag is None else (tag.name, tag.version)
-
-
-def check_repository(project: Project, *, detached_ok: bool = False) -> None:
-    """The repository state every mutating step starts from: a commit, a branch, a clean tree.
-
-    ``detached_ok`` accepts a detached HEAD (publish: CI checks out the release tag that way).
-    """
-    git = project.git
-    git.toplevel()
-    if git.head() is None:
-        raise GitError(
-            f"the repository at {project.root} has no commit yet: commit the project first."
-        )
-    if not detached_ok and git.branch() is None:
-        raise GitError(
-            "HEAD is detached: check out the branch to release from (for example 'git switch main')."
-        )
-    dirty = git.dirty_files()
-    if dirty:
-        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-        raise GitError(
-            f"the working tree has uncommitted changes ({shown}): commit or stash them first."
-        )
-
-
 def preflight(project: Project, version: Version, tag: str) -> list[str]:
     """Every check a release of ``version`` as ``tag`` must pass before its first write.
 
     Returns warnings (things that could not be checked); raises for anything that fails.
     """
-    from ._branches import check_branch_rule
-
     check_repository(project)
     check_branch_rule(project.git.branch(), project.config.release_branch_format, version)
     warnings: list[str] = []
@@ -251,8 +143,6 @@ ExtraChanges = Callable[[Project, Version, str], tuple[FileChange, ...]]
 def _changelog_changes(project: Project, version: Version, tag: str) -> tuple[FileChange, ...]:
     if not project.config.changelog:
         return ()
-    from ._changelog import release_changelog_changes
-
     return release_changelog_changes(project, version, tag)
 
 
@@ -300,13 +190,13 @@ def bump(
     others it starts a pre-release of that kind. Everything is checked before the first write;
     on failure nothing is left changed.
     """
-    compute = _computer(part, pre)
+    compute = computer(part, pre)
     return release_version(
         Project(root), compute, dry_run=dry_run, log=log, before_step=before_step
     )
 
 
-def _computer(part: str, pre: str | None) -> Callable[[Version], Version]:
+def computer(part: str, pre: str | None) -> Callable[[Version], Version]:
     if part in ("major", "minor", "patch"):
         p: Part = part  # type: ignore[assignment]
         return lambda v: v.bump(p, pre)
@@ -317,13 +207,6 @@ def _computer(part: str, pre: str | None) -> Callable[[Version], Version]:
     if part == "post":
         return lambda v: v.bump_post()
     raise BumpError(f"'{part}' is not a bump: use major, minor, patch, pre, final or post.")
-
-
-def release_tags_at(project: Project, rev: str = "HEAD") -> list[ReleaseTag]:
-    """The tags of ``tag-format`` that point at ``rev``."""
-    fmt = project.config.tags
-    parsed = ((name, fmt.parse(name)) for name in project.git.tags_at(rev))
-    return [ReleaseTag(name, v) for name, v in parsed if v is not None]
 
 
 def check_versions(root: Path | str = ".") -> tuple[Version, str | None]:

@@ -19,33 +19,26 @@ import shlex
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._errors import CommandError, ConfigError, ReleaseError
-from ._log import Log, quiet
-from ._plan import write_atomic
-from ._project import Project
-from ._runner import Runner, SubprocessRunner
+from nox_release._errors import CommandError, ConfigError, ReleaseError
+from nox_release.adapters.dist import CHECKSUMS, STALE_DIR, checksums_text, find_artifacts
+from nox_release.adapters.files import Transaction
+from nox_release.adapters.history import head_epoch
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import Runner, SubprocessRunner, find_uv
+from nox_release.core.log import Log, quiet
+from nox_release.core.paths import relpath
+from nox_release.steps.verify import check_dist
 
 __all__ = [
-    "STALE_DIR",
     "BuildResult",
     "build",
     "build_command",
-    "checksums_text",
-    "find_uv",
-    "head_epoch",
+    "choose_builder",
     "normalize_sdist",
-    "write_checksums",
 ]
-
-
-#: Where files already in ``dist/`` are moved before new artifacts arrive (hidden, so that
-#: ``twine upload dist/*`` and :func:`~nox_release._artifacts.find_artifacts` never see it).
-STALE_DIR = ".stale"
-CHECKSUMS = "SHA256SUMS"
 
 
 @dataclass(frozen=True)
@@ -62,15 +55,7 @@ class BuildResult:
     applied: bool
 
 
-def find_uv() -> str | None:
-    """The ``uv`` executable next to the running interpreter, else on ``PATH``, else None."""
-    here = Path(sys.executable).parent / ("uv.exe" if os.name == "nt" else "uv")
-    if here.is_file():
-        return str(here)
-    return shutil.which("uv")
-
-
-def _choose(builder: str) -> tuple[str, str | None]:
+def choose_builder(builder: str) -> tuple[str, str | None]:
     if builder not in ("auto", "uv", "build"):
         raise ConfigError(f"builder '{builder}' is not one of auto, uv, build.")
     uv = find_uv() if builder in ("auto", "uv") else None
@@ -99,17 +84,6 @@ def build_command(
     if not isolation:
         cmd.append("--no-isolation")
     return [*cmd, str(root)]
-
-
-def head_epoch(project: Project) -> int:
-    """The HEAD commit's committer time, in seconds since the epoch."""
-    from ._errors import GitError
-
-    if project.git.head() is None:
-        raise GitError(
-            f"{project.root} has no commit yet: commit first, builds are made from HEAD."
-        )
-    return int(project.git.run("show", "-s", "--no-show-signature", "--format=%ct", "HEAD"))
 
 
 def normalize_sdist(path: Path, epoch: int) -> bool:
@@ -154,31 +128,6 @@ def normalize_sdist(path: Path, epoch: int) -> bool:
     return True
 
 
-def checksums_text(paths: Iterable[Path], contents: Mapping[Path, bytes] | None = None) -> str:
-    """``SHA256SUMS`` in ``sha256sum`` format for ``paths``; ``contents`` gives the bytes of
-    files that are about to be replaced (the sbom step's embedded wheel), instead of the disk's."""
-    import hashlib
-
-    from ._artifacts import sha256_file
-
-    lines = []
-    for path in sorted(paths):
-        data = contents.get(path) if contents is not None else None
-        digest = hashlib.sha256(data).hexdigest() if data is not None else sha256_file(path)
-        lines.append(f"{digest}  {path.name}\n")
-    return "".join(lines)
-
-
-def write_checksums(dist: Path, paths: list[Path] | None = None) -> Path:
-    """Write ``dist/SHA256SUMS`` (``sha256sum`` format) for ``paths`` (default: the artifacts),
-    atomically: a reader sees the old file or the new one, never a part."""
-    from ._artifacts import find_artifacts
-
-    out = dist / CHECKSUMS
-    write_atomic(out, checksums_text(paths if paths is not None else find_artifacts(dist)))
-    return out
-
-
 def _to_move_aside(dist: Path) -> list[Path]:
     """Every file in ``dist`` a new build replaces: all but hidden ones (``.gitignore``)."""
     if not dist.is_dir():
@@ -186,97 +135,41 @@ def _to_move_aside(dist: Path) -> list[Path]:
     return sorted(p for p in dist.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-class _Undo:
-    """Changes to ``dist/`` made so far, each with the action that takes it back."""
-
-    def __init__(self) -> None:
-        self.steps: list[tuple[str, Callable[[], None]]] = []
-
-    def move(self, src: Path, dst: Path) -> None:
-        """Rename ``src`` to ``dst`` (same file system; ``dst`` must not exist)."""
-        os.replace(src, dst)
-        self.steps.append((f"move {dst} back to {src}", lambda: os.replace(dst, src)))
-
-    def made(self, path: Path, remove: Callable[[], None]) -> None:
-        """``path`` was created; ``remove`` takes it away (nothing to do once it is gone)."""
-
-        def step() -> None:
-            if os.path.lexists(path):
-                remove()
-
-        self.steps.append((f"remove {path}", step))
-
-    def rollback(self) -> list[str]:
-        """Undo every step, newest first; return what could not be undone."""
-        problems = []
-        for what, step in reversed(self.steps):
-            try:
-                step()
-            except OSError as exc:
-                problems.append(f"could not {what} ({exc})")
-        self.steps.clear()
-        return problems
-
-
 def _commit(dist: Path, stale: list[Path], built: list[Path], log: Log, where: str) -> list[Path]:
     """Move ``stale`` to ``dist/.stale/``, ``built`` into ``dist``, write ``SHA256SUMS``; all or
-    nothing: on any failure every step is undone (in reverse) and the error re-raised."""
-    undo = _Undo()
+    nothing: on any failure every change is undone (in reverse) and the error re-raised."""
     replaced: Path | None = None  # earlier files of dist/.stale/ a name clash pushes out
+    final = [dist / path.name for path in built]
     try:
-        if not dist.exists():
-            dist.mkdir(parents=True)
-            undo.made(dist, lambda: shutil.rmtree(dist))
-            # As uv build does: keep dist/ (and dist/.stale/) out of git and out of sdists.
-            (dist / ".gitignore").write_text("*\n", encoding="utf-8")
-        if stale:
-            aside = dist / STALE_DIR
-            if not aside.exists():
-                aside.mkdir()
-                undo.made(aside, lambda: shutil.rmtree(aside))
-            for path in stale:
-                target = aside / path.name
-                if os.path.lexists(target):
-                    if replaced is None:
-                        replaced = Path(tempfile.mkdtemp(prefix=".replaced-", dir=aside))
-                    undo.move(target, replaced / path.name)
-                undo.move(path, target)
-        final = []
-        for path in built:
-            target = dist / path.name
-            # Copied next to the target first (the build folder may be on another file
-            # system), then renamed: the move in is one rename, and so is its undo.
-            partial = dist / f".{path.name}.tmp"
-            undo.made(partial, partial.unlink)  # a copy cut short; gone once renamed
-            shutil.move(str(path), partial)
-            undo.move(partial, target)
-            final.append(target)
-        write_checksums(dist, final)
-    except BaseException as exc:
-        problems = undo.rollback()
-        if problems:
-            raise ReleaseError(
-                f"{exc} -- and putting {where}/ back could not finish: {'; '.join(problems)}"
-            ) from exc
-        if isinstance(exc, OSError):
-            raise ReleaseError(
-                f"could not put the new artifacts into {where}/ ({exc}); {where}/ is as it "
-                "was: fix the cause and build again."
-            ) from None
-        raise
+        with Transaction() as txn:
+            if not dist.exists():
+                txn.mkdir(dist)
+                # As uv build does: keep dist/ (and dist/.stale/) out of git and out of sdists.
+                txn.write({dist / ".gitignore": "*\n"})
+            if stale:
+                aside = dist / STALE_DIR
+                txn.mkdir(aside)
+                for path in stale:
+                    target = aside / path.name
+                    if os.path.lexists(target):
+                        if replaced is None:
+                            replaced = Path(tempfile.mkdtemp(prefix=".replaced-", dir=aside))
+                        txn.move(target, replaced / path.name)
+                    txn.move(path, target)
+            for path, target in zip(built, final, strict=True):
+                txn.move_in(path, target)  # the build folder may be on another file system
+            txn.write({dist / CHECKSUMS: checksums_text(final)})
+    except OSError as exc:
+        raise ReleaseError(
+            f"could not put the new artifacts into {where}/ ({exc}); {where}/ is as it "
+            "was: fix the cause and build again."
+        ) from None
     finally:
         if replaced is not None:
             shutil.rmtree(replaced, ignore_errors=True)
     if stale:
         log(f"moved {len(stale)} earlier file(s) to {where}/{STALE_DIR}/")
     return final
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def build(
@@ -297,15 +190,13 @@ def build(
     ``source_date_epoch`` overrides the HEAD commit's time. With ``dry_run``, only says what
     would be built and where.
     """
-    from ._artifacts import check_dist, find_artifacts
-
     if not isinstance(project, Project):
         project = Project(project)
     version = project.version()
     name = project.name
     dist = project.root / project.config.dist_dir
     epoch = source_date_epoch if source_date_epoch is not None else head_epoch(project)
-    kind, uv = _choose(builder if builder is not None else project.config.builder)
+    kind, uv = choose_builder(builder if builder is not None else project.config.builder)
     dirty = project.git.dirty_files()
     if dirty:
         log(
@@ -313,7 +204,7 @@ def build(
             "exactly HEAD."
         )
     stale = _to_move_aside(dist)
-    where = _rel(dist, project.root)
+    where = relpath(dist, project.root)
     how = "isolated" if isolation else "in the running environment"
     if dry_run:
         cmd = build_command(kind, uv, project.root, dist, isolation=isolation)

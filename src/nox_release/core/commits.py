@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Literal, NamedTuple
 
-from ._version import Part, Version, normalise_pre_kind
+from nox_release.core.version import Part, Version, normalise_pre_kind
 
 __all__ = [
     "DEFAULT_TYPES",

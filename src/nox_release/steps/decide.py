@@ -1,16 +1,14 @@
-"""``release-bump-auto``: the next version from the Conventional Commits since the last release.
+"""The next version from the Conventional Commits since the last release (read-only).
 
 :func:`decide` reads the commits reachable from HEAD since the newest release tag in ONE
 streaming ``git log`` call and returns an :class:`AutoDecision` (read-only: the changelog
-preview calls it too). :func:`bump_auto` performs the decided bump through
-:func:`nox_release._bump.release_version`, with every check, the plan, ``--dry-run`` and the
-all-or-nothing apply of the explicit bumps.
+preview calls it too); :func:`nox_release.steps.auto.bump_auto` releases what it decides.
 
 Finding the tag costs no history walk of its own: ``git for-each-ref`` lists the release tags
 (refs only), the highest version is the candidate, and the ``git log <tag>..HEAD --boundary``
 call that reads the commits also proves the candidate is reachable (a reachable tag is a
 boundary commit of that range). Only when it is not (a maintenance branch behind ``main``) is
-the exact search of :func:`nox_release._bump.first_reachable` run and the log read again.
+the exact search of :func:`nox_release.adapters.history.first_reachable` run and the log read again.
 """
 
 from __future__ import annotations
@@ -19,8 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._bump import BumpResult, ReleaseTag, first_reachable, iter_release_tags, release_version
-from ._commits import (
+from nox_release._errors import GitError
+from nox_release.adapters.history import first_reachable, iter_release_tags
+from nox_release.adapters.project import Project
+from nox_release.core.commits import (
     EFFECTS,
     ConventionalCommit,
     Effect,
@@ -31,13 +31,10 @@ from ._commits import (
     strongest,
     type_map,
 )
-from ._errors import GitError
-from ._log import Log, quiet
-from ._plan import StepHook
-from ._project import Project
-from ._version import Part, Version, normalise_pre_kind
+from nox_release.core.tags import ReleaseTag
+from nox_release.core.version import Part, Version, normalise_pre_kind
 
-__all__ = ["AutoDecision", "AutoResult", "bump_auto", "decide"]
+__all__ = ["AutoDecision", "decide"]
 
 
 _UNSHALLOW = "git fetch --tags --unshallow"
@@ -131,19 +128,6 @@ _LABEL: dict[Effect, str] = {
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-@dataclass(frozen=True, eq=False)
-class AutoResult:
-    """What :func:`bump_auto` decided and (unless nothing was to be released) did."""
-
-    decision: AutoDecision
-    bump: BumpResult | None
-    """The bump's result (``applied`` False with ``dry_run``); None: nothing to release."""
-
-    @property
-    def version(self) -> Version | None:
-        return self.decision.version
 
 
 # -- reading history ---------------------------------------------------------------------------
@@ -272,42 +256,3 @@ def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDeci
         major_on_zero=config.major_on_zero,
         notes=notes,
     )
-
-
-def bump_auto(
-    root: Path | str = ".",
-    *,
-    pre: str | None = None,
-    dry_run: bool = False,
-    explain: bool = False,
-    log: Log = quiet,
-    before_step: StepHook | None = None,
-) -> AutoResult:
-    """Release the version the Conventional Commits since the last tag call for.
-
-    Logs one summary line (and with ``explain`` the commits by effect). When nothing maps to a
-    bump, it says so and changes nothing. Otherwise the bump goes through
-    :func:`~nox_release._bump.release_version`: every check before the first write, ``dry_run``
-    prints the plan, and a failure leaves files and refs as they were.
-    """
-    project = Project(root)
-    decision = decide(project, pre=pre)
-    if decision.version is None:
-        log(decision.summary() + "; nothing changed.")
-        if explain and decision.total:
-            for line in decision.explain():
-                log(line)
-        return AutoResult(decision, None)
-    log(decision.summary())
-    for note in decision.notes:
-        log(f"note: {note}")
-    if explain:
-        for line in decision.explain():
-            log(line)
-    version = decision.version
-
-    def compute(current: Version) -> Version:
-        return version  # release_version checks it is above the files' version and every tag
-
-    result = release_version(project, compute, dry_run=dry_run, log=log, before_step=before_step)
-    return AutoResult(decision, result)

@@ -6,14 +6,12 @@ index itself, through the standard "simple" repository API every index serves: P
 (``<a href="...#sha256=...">``). Written by hand with :mod:`urllib` and :mod:`html.parser`:
 neither twine nor packaging exposes a reader, and pip's is internal.
 
-Credentials: :class:`Credentials` are sent only when given; URLs are shown only through
-:func:`redact_url`, so no password (or token given as the user) embedded in a URL reaches a
-message or a log; :func:`url_secrets` lists what to redact from other tools' output.
+Credentials are sent only when given, and URLs are shown only redacted
+(:mod:`nox_release.adapters.credentials`).
 """
 
 from __future__ import annotations
 
-import base64
 import http.client
 import json
 import socket
@@ -21,64 +19,22 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import IO, Any, TypeVar
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from ._errors import ReleaseError
-from ._log import Log, quiet
+from nox_release._errors import IndexReadError
+from nox_release.adapters.credentials import Credentials, redact_url
+from nox_release.adapters.dist import sha256_stream
+from nox_release.core.log import Log, quiet
 
-__all__ = [
-    "PYPI_UPLOAD_URL",
-    "TESTPYPI_UPLOAD_URL",
-    "Credentials",
-    "IndexFile",
-    "IndexReadError",
-    "Listing",
-    "file_sha256",
-    "project_page_url",
-    "read_project",
-    "redact_url",
-    "simple_url_for",
-    "split_credentials",
-    "url_secrets",
-]
-
-PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
-TESTPYPI_UPLOAD_URL = "https://test.pypi.org/legacy/"
-
-#: Upload host -> the simple API of the same index (PyPI's upload and read hosts differ).
-_KNOWN_SIMPLE = {
-    "upload.pypi.org": "https://pypi.org/simple/",
-    "pypi.org": "https://pypi.org/simple/",
-    "test.pypi.org": "https://test.pypi.org/simple/",
-}
+__all__ = ["IndexFile", "Listing", "file_sha256", "project_page_url", "read_project"]
 
 _JSON = "application/vnd.pypi.simple.v1+json"
 _ACCEPT = f"{_JSON}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 
 T = TypeVar("T")
-
-
-class IndexReadError(ReleaseError):
-    """The index could not be read: unreachable, refusing, or answering something unreadable."""
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """A username and password for HTTP basic authentication (the password never in repr)."""
-
-    username: str
-    password: str = field(repr=False)
-
-    def header(self) -> str:
-        raw = f"{self.username}:{self.password}".encode()
-        return "Basic " + base64.b64encode(raw).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -101,65 +57,6 @@ class Listing:
 
 
 # -- URLs ---------------------------------------------------------------------------------------
-
-
-def redact_url(url: str) -> str:
-    """``url`` with any ``user:password@`` (or ``token@``) replaced by ``***@``; also in a URL
-    given without its scheme (``token@host/simple``), which is shown in error messages."""
-    parts = urlsplit(url)
-    if not parts.netloc and "://" not in url:
-        head, sep, rest = url.partition("/")
-        if "@" in head:
-            return "***@" + head.rsplit("@", 1)[1] + sep + rest
-        return url
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"***@{host}"))
-
-
-def split_credentials(url: str) -> tuple[str, Credentials | None]:
-    """``url`` without its ``user:password@`` part, and those credentials (None if absent)."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url, None
-    userinfo, host = parts.netloc.rsplit("@", 1)
-    user, _, password = userinfo.partition(":")
-    clean = urlunsplit(parts._replace(netloc=host))
-    return clean, Credentials(unquote(user), unquote(password))
-
-
-def url_secrets(url: str) -> list[str]:
-    """What of ``url`` must never be shown: the password of its ``user:password@`` part, or the
-    user when there is no password (a token given as ``https://TOKEN@host/``, as GitLab and
-    GitHub take it), decoded and as written in the URL. Empty when the URL has no credentials."""
-    from ._runner import secret_forms
-
-    _clean, credentials = split_credentials(url)
-    if credentials is None:
-        return []
-    secret = credentials.password or credentials.username
-    userinfo = urlsplit(url).netloc.rsplit("@", 1)[0]
-    written = userinfo.partition(":")[2] if credentials.password else userinfo.partition(":")[0]
-    return sorted({*secret_forms(secret), *([written] if written else [])}, key=len, reverse=True)
-
-
-def simple_url_for(upload_url: str) -> str:
-    """The simple API root of the index that ``upload_url`` uploads to.
-
-    PyPI and TestPyPI are known; for any other index (pypiserver, devpi's root, Nexus, ...) the
-    upload URL's ``/legacy/`` suffix, if any, is replaced by ``/simple/``. Indexes laid out
-    differently are read from an explicit ``index_url``.
-    """
-    clean, _ = split_credentials(upload_url)
-    parts = urlsplit(clean)
-    known = _KNOWN_SIMPLE.get(parts.hostname or "")
-    if known is not None:
-        return known
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    if path.endswith("/legacy/"):
-        path = path[: -len("legacy/")]
-    return urlunsplit((parts.scheme, parts.netloc, path + "simple/", "", ""))
 
 
 def project_page_url(simple_url: str, name: str) -> str:
@@ -205,7 +102,7 @@ _OPENER = urllib.request.build_opener(_SameOriginRedirects())
 
 
 def _user_agent() -> str:
-    from . import __version__
+    from nox_release import __version__
 
     return f"nox-release/{__version__}"
 
@@ -427,8 +324,6 @@ def file_sha256(
     """The sha256 of a listed file: from the listing, else by downloading and hashing it."""
     if file.sha256 is not None:
         return file.sha256
-
-    from ._artifacts import sha256_stream
 
     def consume(response: Any) -> str:
         digest = sha256_stream(response)

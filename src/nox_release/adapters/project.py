@@ -9,12 +9,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ._config import Config, config_from_pyproject
-from ._errors import ConfigError, VersionError, VersionSourceError
-from ._git import Git
-from ._plan import read_text
-from ._sources import PatternVersion, PyprojectVersion, PythonVersion, VersionSource
-from ._version import Version
+from nox_release._errors import ConfigError, VersionError, VersionSourceError
+from nox_release.adapters.files import read_text
+from nox_release.adapters.git import Git
+from nox_release.core.config import Config, config_from_pyproject
+from nox_release.core.paths import relpath
+from nox_release.core.sources import PatternVersion, PyprojectVersion, PythonVersion, VersionSource
+from nox_release.core.version import Version
 
 __all__ = ["Project", "load_config"]
 
@@ -162,7 +163,8 @@ class Project:
         distinct = {v.pep440 if v is not None else None for v in parsed.values()}
         if len(distinct) > 1 or None in distinct:
             listing = "; ".join(
-                f"{self._rel(v.source.path)} ({v.source.label}) = {v.raw!r}" for v in values
+                f"{relpath(v.source.path, self.root)} ({v.source.label}) = {v.raw!r}"
+                for v in values
             )
             if len(distinct) > 1:
                 raise VersionSourceError(
@@ -173,13 +175,7 @@ class Project:
                 Version.parse(bad.raw)
             except VersionError as exc:
                 raise VersionError(
-                    f"{self._rel(bad.source.path)} ({bad.source.label}): {exc}"
+                    f"{relpath(bad.source.path, self.root)} ({bad.source.label}): {exc}"
                 ) from None
         version = next(v for v in parsed.values() if v is not None)
         return version
-
-    def _rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.root))
-        except ValueError:
-            return str(path)

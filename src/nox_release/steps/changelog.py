@@ -20,7 +20,6 @@ there.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import re
 import sys
@@ -30,16 +29,19 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._errors import CommandError, ConfigError, ReleaseError
-from ._log import Log, quiet
-
-if TYPE_CHECKING:
-    from ._plan import FileChange
-    from ._project import Project
-    from ._runner import Runner
-    from ._version import Version
+from nox_release._errors import ChangelogError, CommandError, ConfigError, ReleaseError
+from nox_release.adapters.apply import apply_plan
+from nox_release.adapters.files import read_text, write_atomic
+from nox_release.adapters.history import iter_release_tags
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import Runner, SubprocessRunner, tool
+from nox_release.core.log import Log, quiet
+from nox_release.core.plan import FileChange, Plan
+from nox_release.core.tags import TagFormat
+from nox_release.core.version import Version
+from nox_release.steps.decide import decide
 
 __all__ = [
     "CONFIG_FILES",
@@ -57,10 +59,6 @@ __all__ = [
 #: Project files that hold a git-cliff configuration (looked up next to pyproject.toml, then at
 #: the repository's top level); the first found wins over ``[tool.git-cliff]`` and the default.
 CONFIG_FILES = ("cliff.toml", ".cliff.toml", ".config/cliff.toml")
-
-
-class ChangelogError(ReleaseError):
-    """git-cliff failed, or the changelog cannot be produced as asked."""
 
 
 def _stdout(text: str) -> None:
@@ -164,7 +162,7 @@ def forge_from_remote(url: str | None) -> Forge | None:
 
 
 # -- which tags are releases, and which fold (pure) ------------------------------------------
-Release = tuple[str, "Version"]
+Release = tuple[str, Version]
 
 
 def folded_tags(releases: Iterable[Release]) -> set[str]:
@@ -191,8 +189,6 @@ def tag_pattern(template: str) -> str:
     The same tags as :meth:`TagFormat.version_text` accepts, written for git-cliff's (Rust)
     regex engine rather than Python's.
     """
-    from ._tags import TagFormat
-
     head, tail = TagFormat(template).affixes
     return f"^{_rx(head)}[0-9][0-9A-Za-z.+!-]*{_rx(tail)}$"
 
@@ -384,8 +380,6 @@ class _Cliff:
     """git-cliff for one project: its configuration, tag pattern, links, and a scratch folder."""
 
     def __init__(self, project: Project, runner: Runner | None, log: Log) -> None:
-        from ._runner import SubprocessRunner
-
         for var in _WRITING_ENV:
             if os.environ.get(var):
                 raise ChangelogError(
@@ -422,15 +416,13 @@ class _Cliff:
     # releases -------------------------------------------------------------------------------
     @cached_property
     def _reachable(self) -> set[str]:
-        # Every reachable release is needed, not only the newest (_bump.first_reachable): the
+        # Every reachable release is needed, not only the newest (history.first_reachable): the
         # file's sections, the folding and the tags git-cliff must ignore in a range depend on
-        # all of them. So one `git tag --merged` walk, and the parsing is _bump's.
+        # all of them. So one `git tag --merged` walk, and the parsing is history's.
         return set(self.project.git.tags(self.project.config.tags.glob, merged="HEAD"))
 
     def releases(self) -> list[Release]:
         """Release tags of ``tag-format`` reachable from HEAD, oldest version first."""
-        from ._bump import iter_release_tags
-
         reachable = self._reachable
         newest_first = [(t.name, t.version) for t in iter_release_tags(self.project)]
         return [r for r in reversed(newest_first) if r[0] in reachable]
@@ -461,7 +453,7 @@ class _Cliff:
         self._runs += 1
         out = self.workdir / f"out-{self._runs}.md"
         argv: list[str] = [
-            _tool(),
+            tool("git-cliff"),
             "--config",
             str(self.config.path),
             "--repository",
@@ -507,17 +499,9 @@ class _Cliff:
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _tool() -> str:
-    from ._runner import tool
-
-    return tool("git-cliff")
-
-
 # -- the changelog file -----------------------------------------------------------------------
 def _read_changelog(path: Path, key: str) -> str | None:
     """The changelog's text, None when there is none yet; a file it cannot read is named."""
-    from ._plan import read_text
-
     try:
         return read_text(path) if path.exists() else None
     except UnicodeDecodeError as exc:
@@ -540,8 +524,6 @@ def _changelog_change(
     project: Project, cliff: _Cliff, new: Release | None, log: Log
 ) -> FileChange | None:
     """The edit that adds the releases ``CHANGELOG.md`` lacks (and ``new``, about to be made)."""
-    from ._plan import FileChange
-
     cfg = project.config
     path = project.root / cfg.changelog_file
     releases = cliff.releases()
@@ -596,9 +578,6 @@ def update_changelog(
     Unreleased commits are not written (see :func:`preview_changelog`). With ``dry_run`` the
     diff is logged and nothing is written. Returns the change made (or planned), or None.
     """
-    from ._plan import Plan, apply_plan
-    from ._project import Project
-
     project = Project(root)
     with _Cliff(project, runner, log) as cliff:
         change = _changelog_change(project, cliff, None, log)
@@ -629,18 +608,7 @@ def release_changelog_changes(
 # -- preview and release notes ----------------------------------------------------------------
 def _auto_version(project: Project) -> Version:
     """The version ``release-bump-auto`` would release now."""
-    try:
-        auto = importlib.import_module("nox_release._auto")
-    except ModuleNotFoundError as exc:
-        if exc.name != "nox_release._auto":
-            raise
-        raise ChangelogError(
-            "the preview is headed with the version release-bump-auto would choose, and "
-            "release-bump-auto is not available in this nox-release: give the version "
-            "(nox -s changelog -- --preview --version X)."
-        ) from None
-    decision = auto.decide(project, pre=None)
-    version: Version | None = decision.version
+    version = decide(project, pre=None).version
     if version is None:
         raise ChangelogError(
             "no commit since the last release calls for a new version, so there is no next "
@@ -662,14 +630,11 @@ def preview_changelog(
     The section is headed with ``version`` (default: the version ``release-bump-auto`` would
     choose). It is passed to ``echo`` (stdout) and returned.
     """
-    from ._project import Project
-    from ._version import Version as V
-
     project = Project(root)
     if version is None:
         version = _auto_version(project)
     elif isinstance(version, str):
-        version = V.parse(version)
+        version = Version.parse(version)
     tag = project.config.tags.render(version)
     with _Cliff(project, runner, log) as cliff:
         releases = cliff.releases()
@@ -692,13 +657,11 @@ def preview_changelog(
 
 
 def _find_release(releases: Sequence[Release], wanted: str, where: str) -> Release:
-    from ._version import Version as V
-
     for release in releases:
         if release[0] == wanted:
             return release
     try:
-        version = V.parse(wanted)
+        version = Version.parse(wanted)
     except ReleaseError:
         version = None
     for release in releases:
@@ -726,9 +689,6 @@ def release_notes(
     (stdout). A final release's notes take in its pre-releases when
     ``changelog-fold-prereleases`` is on; a pre-release's notes cover only itself.
     """
-    from ._plan import write_atomic
-    from ._project import Project
-
     project = Project(root)
     with _Cliff(project, runner, log) as cliff:
         releases = cliff.releases()

@@ -1,0 +1,1 @@
+"""Adapters: git, files (the one transaction), the project on disk, tools, dists, indexes."""

@@ -1,0 +1,110 @@
+"""Tag history and repository state: the release tags, which are reachable, and a clean start."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+
+from nox_release._errors import GitError
+from nox_release.adapters.project import Project
+from nox_release.core.tags import ReleaseTag, newest_first
+from nox_release.core.version import Version
+
+__all__ = [
+    "check_repository",
+    "first_reachable",
+    "head_epoch",
+    "iter_release_tags",
+    "newest_release_tag",
+    "release_tags",
+    "release_tags_at",
+]
+
+
+def iter_release_tags(project: Project) -> Iterator[ReleaseTag]:
+    """Every tag of ``tag-format``, highest version first (reachability not checked).
+
+    One ``git for-each-ref`` call that reads ref names only (no tag object, no history), so it
+    costs the same on 10 tags and on 2,000. Tags that do not follow the format are left out.
+    """
+    fmt = project.config.tags
+    return newest_first(project.git.tag_names(fmt.glob), fmt)
+
+
+def release_tags(project: Project) -> list[ReleaseTag]:
+    """Every tag of ``tag-format`` as a list, highest version first (see iter_release_tags)."""
+    return list(iter_release_tags(project))
+
+
+#: How many of the highest tags are checked one by one before one walk over all history.
+_ANCESTOR_CHECKS = 8
+
+
+def first_reachable(
+    project: Project, tags: Iterable[ReleaseTag], rev: str = "HEAD"
+) -> ReleaseTag | None:
+    """The first of ``tags`` (highest version first) whose commit is reachable from ``rev``.
+
+    ``git tag --merged`` walks the whole history from ``rev`` whatever the tags (0.55 s on
+    100,000 commits). Here the highest tags are checked with ``git merge-base --is-ancestor``,
+    which stops at the tag (the usual case: the highest tag is reachable); only when several
+    higher tags are not (a maintenance branch far behind ``main``) does one ``--merged`` walk
+    decide for the rest.
+    """
+    git = project.git
+    candidates = iter(tags)
+    for tag in itertools.islice(candidates, _ANCESTOR_CHECKS):
+        if git.is_ancestor(tag.ref, rev):
+            return tag
+    merged: set[str] | None = None
+    for tag in candidates:
+        if merged is None:
+            merged = set(git.tags(project.config.tags.glob, merged=rev))
+        if tag.name in merged:
+            return tag
+    return None
+
+
+def newest_release_tag(project: Project, rev: str = "HEAD") -> tuple[str, Version] | None:
+    """The highest-versioned tag of ``tag-format`` reachable from ``rev``, or None."""
+    tag = first_reachable(project, iter_release_tags(project), rev)
+    return None if tag is None else (tag.name, tag.version)
+
+
+def release_tags_at(project: Project, rev: str = "HEAD") -> list[ReleaseTag]:
+    """The tags of ``tag-format`` that point at ``rev``."""
+    fmt = project.config.tags
+    parsed = ((name, fmt.parse(name)) for name in project.git.tags_at(rev))
+    return [ReleaseTag(name, v) for name, v in parsed if v is not None]
+
+
+def check_repository(project: Project, *, detached_ok: bool = False) -> None:
+    """The repository state every mutating step starts from: a commit, a branch, a clean tree.
+
+    ``detached_ok`` accepts a detached HEAD (publish: CI checks out the release tag that way).
+    """
+    git = project.git
+    git.toplevel()
+    if git.head() is None:
+        raise GitError(
+            f"the repository at {project.root} has no commit yet: commit the project first."
+        )
+    if not detached_ok and git.branch() is None:
+        raise GitError(
+            "HEAD is detached: check out the branch to release from (for example 'git switch main')."
+        )
+    dirty = git.dirty_files()
+    if dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        raise GitError(
+            f"the working tree has uncommitted changes ({shown}): commit or stash them first."
+        )
+
+
+def head_epoch(project: Project) -> int:
+    """The HEAD commit's committer time, in seconds since the epoch."""
+    if project.git.head() is None:
+        raise GitError(
+            f"{project.root} has no commit yet: commit first, builds are made from HEAD."
+        )
+    return project.git.commit_time("HEAD")

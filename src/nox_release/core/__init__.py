@@ -1,0 +1,1 @@
+"""Pure core: versions, tags, commits, configuration, plans. No I/O, no subprocess."""

@@ -1,0 +1,1 @@
+"""The release pipeline: the journal, pre-flight, resume and abort."""

@@ -1,0 +1,1 @@
+"""Steps: bump, decide, changelog, build, verify, sbom, publish, branches. Each takes a runner."""

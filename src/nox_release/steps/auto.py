@@ -1,0 +1,67 @@
+"""``release-bump-auto``: release the version the Conventional Commits since the last tag call for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nox_release.adapters.project import Project
+from nox_release.core.log import Log, quiet
+from nox_release.core.plan import StepHook
+from nox_release.core.version import Version
+from nox_release.steps.bump import BumpResult, release_version
+from nox_release.steps.decide import AutoDecision, decide
+
+__all__ = ["AutoResult", "bump_auto"]
+
+
+@dataclass(frozen=True, eq=False)
+class AutoResult:
+    """What :func:`bump_auto` decided and (unless nothing was to be released) did."""
+
+    decision: AutoDecision
+    bump: BumpResult | None
+    """The bump's result (``applied`` False with ``dry_run``); None: nothing to release."""
+
+    @property
+    def version(self) -> Version | None:
+        return self.decision.version
+
+
+def bump_auto(
+    root: Path | str = ".",
+    *,
+    pre: str | None = None,
+    dry_run: bool = False,
+    explain: bool = False,
+    log: Log = quiet,
+    before_step: StepHook | None = None,
+) -> AutoResult:
+    """Release the version the Conventional Commits since the last tag call for.
+
+    Logs one summary line (and with ``explain`` the commits by effect). When nothing maps to a
+    bump, it says so and changes nothing. Otherwise the bump goes through
+    :func:`~nox_release.steps.bump.release_version`: every check before the first write, ``dry_run``
+    prints the plan, and a failure leaves files and refs as they were.
+    """
+    project = Project(root)
+    decision = decide(project, pre=pre)
+    if decision.version is None:
+        log(decision.summary() + "; nothing changed.")
+        if explain and decision.total:
+            for line in decision.explain():
+                log(line)
+        return AutoResult(decision, None)
+    log(decision.summary())
+    for note in decision.notes:
+        log(f"note: {note}")
+    if explain:
+        for line in decision.explain():
+            log(line)
+    version = decision.version
+
+    def compute(current: Version) -> Version:
+        return version  # release_version checks it is above the files' version and every tag
+
+    result = release_version(project, compute, dry_run=dry_run, log=log, before_step=before_step)
+    return AutoResult(decision, result)

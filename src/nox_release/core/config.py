@@ -8,27 +8,26 @@ README's configuration table is checked against it by the tests.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from nox_release._errors import ConfigError
+from nox_release.core.commits import EFFECTS
 from nox_release.core.tags import TagFormat
 
-__all__ = ["BUMP_EFFECTS", "KEYS", "Config", "Key", "VersionFile", "config_from_pyproject"]
-
-#: What a commit type can do to the version.
-BUMP_EFFECTS = ("major", "minor", "patch", "none")
+__all__ = ["KEYS", "Config", "Key", "VersionFile", "config_from_pyproject"]
 
 
 @dataclass(frozen=True)
 class Key:
-    """One configuration key: its TOML name, kind, default and documentation."""
+    """One configuration key: its TOML name, kind and documentation (the default is the
+    :class:`Config` field's, declared there only)."""
 
     name: str
     kind: str  # "str", "bool", "list[str]", "version-files", "commit-types", "choice", "str?"
-    default: Any
     doc: str
     choices: tuple[str, ...] = ()
 
@@ -36,104 +35,13 @@ class Key:
     def attr(self) -> str:
         return self.name.replace("-", "_")
 
-
-KEYS: tuple[Key, ...] = (
-    Key(
-        "tag-format",
-        "str",
-        "v{version}",
-        "Tag name; `{version}` is the PEP 440 form, `{semver}` the SemVer form.",
-    ),
-    Key(
-        "version-files",
-        "version-files",
-        (),
-        "Files besides `pyproject.toml` that hold the version: a path (`.py` files: "
-        '`__version__`) or `{path = "...", pattern = "...{version}..."}`.',
-    ),
-    Key(
-        "commit-message",
-        "str",
-        "chore(release): {tag}",
-        "Release commit message; `{tag}`, `{version}`, `{semver}`, `{previous}` are filled in.",
-    ),
-    Key("tag-message", "str", "Release {tag}", "Annotated tag message; same placeholders."),
-    Key("sign-tags", "bool", False, "Create signed tags (`git tag -s`) instead of annotated ones."),
-    Key(
-        "remote",
-        "str",
-        "origin",
-        "Remote checked for existing tags before a bump and pushed to by `release --push`.",
-    ),
-    Key("changelog", "bool", True, "Bumps regenerate the changelog inside the release commit."),
-    Key("changelog-file", "str", "CHANGELOG.md", "The changelog file, relative to the project."),
-    Key(
-        "changelog-fold-prereleases",
-        "bool",
-        True,
-        "Fold pre-release sections into the final release's section.",
-    ),
-    Key(
-        "commit-types",
-        "commit-types",
-        {},
-        "Conventional Commit type -> `major`, `minor`, `patch` or `none`; extends the default map.",
-    ),
-    Key(
-        "major-on-zero",
-        "bool",
-        False,
-        "Before 1.0.0, a breaking change bumps major (default: minor, as SemVer's rule 4).",
-    ),
-    Key("dist-dir", "str", "dist", "Where `build` puts artifacts and `sbom` its documents."),
-    Key(
-        "builder",
-        "choice",
-        "auto",
-        "`uv` (`uv build`), `build` (`python -m build`) or `auto`.",
-        ("auto", "uv", "build"),
-    ),
-    Key(
-        "sbom-embed",
-        "bool",
-        False,
-        "Embed the CycloneDX SBOM in the wheel under `.dist-info/sboms/` (PEP 770).",
-    ),
-    Key(
-        "sbom-lock",
-        "str?",
-        None,
-        "Describe a locked set instead of the wheel's resolution: `uv.lock` or a requirements file.",
-    ),
-    Key(
-        "repository",
-        "str",
-        "pypi",
-        "Where `publish` uploads: `pypi`, `testpypi`, a `~/.pypirc` name or an upload URL.",
-    ),
-    Key("publish", "bool", False, "`release` publishes without `--publish`."),
-    Key(
-        "release-branch-format",
-        "str",
-        "{major}.{minor}",
-        "Maintenance branch name (`{major}`, `{minor}`); `v{major}.{minor}.x` also works.",
-    ),
-    Key(
-        "next-cycle",
-        "choice",
-        "alpha",
-        "After `release-branch`, `main` moves to `X.(Y+1).0a1` (`alpha`), `.dev0` (`dev`) or "
-        "stays (`none`).",
-        ("alpha", "dev", "none"),
-    ),
-    Key(
-        "packages",
-        "list[str]",
-        (),
-        "Folders, each with a `pyproject.toml`, released in lockstep with one version and tag.",
-    ),
-)
-_BY_NAME = {k.name: k for k in KEYS}
+    @property
+    def default(self) -> Any:
+        """The default value: the :class:`Config` field's."""
+        spec = Config.__dataclass_fields__[self.attr]
+        if spec.default_factory is not dataclasses.MISSING:
+            return spec.default_factory()
+        return spec.default
 
 
 @dataclass(frozen=True)
@@ -175,6 +83,89 @@ class Config:
         return TagFormat(self.tag_format)
 
 
+KEYS: tuple[Key, ...] = (
+    Key(
+        "tag-format",
+        "str",
+        "Tag name; `{version}` is the PEP 440 form, `{semver}` the SemVer form.",
+    ),
+    Key(
+        "version-files",
+        "version-files",
+        'Files besides `pyproject.toml` that hold the version: a path (`.py` files: `__version__`) or `{path = "...", pattern = "...{version}..."}`.',
+    ),
+    Key(
+        "commit-message",
+        "str",
+        "Release commit message; `{tag}`, `{version}`, `{semver}`, `{previous}` are filled in.",
+    ),
+    Key("tag-message", "str", "Annotated tag message; same placeholders."),
+    Key("sign-tags", "bool", "Create signed tags (`git tag -s`) instead of annotated ones."),
+    Key(
+        "remote",
+        "str",
+        "Remote checked for existing tags before a bump and pushed to by `release --push`.",
+    ),
+    Key("changelog", "bool", "Bumps regenerate the changelog inside the release commit."),
+    Key("changelog-file", "str", "The changelog file, relative to the project."),
+    Key(
+        "changelog-fold-prereleases",
+        "bool",
+        "Fold pre-release sections into the final release's section.",
+    ),
+    Key(
+        "commit-types",
+        "commit-types",
+        "Conventional Commit type -> `major`, `minor`, `patch` or `none`; extends the default map.",
+    ),
+    Key(
+        "major-on-zero",
+        "bool",
+        "Before 1.0.0, a breaking change bumps major (default: minor, as SemVer's rule 4).",
+    ),
+    Key("dist-dir", "str", "Where `build` puts artifacts and `sbom` its documents."),
+    Key(
+        "builder",
+        "choice",
+        "`uv` (`uv build`), `build` (`python -m build`) or `auto`.",
+        ("auto", "uv", "build"),
+    ),
+    Key(
+        "sbom-embed",
+        "bool",
+        "Embed the CycloneDX SBOM in the wheel under `.dist-info/sboms/` (PEP 770).",
+    ),
+    Key(
+        "sbom-lock",
+        "str?",
+        "Describe a locked set instead of the wheel's resolution: `uv.lock` or a requirements file.",
+    ),
+    Key(
+        "repository",
+        "str",
+        "Where `publish` uploads: `pypi`, `testpypi`, a `~/.pypirc` name or an upload URL.",
+    ),
+    Key("publish", "bool", "`release` publishes without `--publish`."),
+    Key(
+        "release-branch-format",
+        "str",
+        "Maintenance branch name (`{major}`, `{minor}`); `v{major}.{minor}.x` also works.",
+    ),
+    Key(
+        "next-cycle",
+        "choice",
+        "After `release-branch`, `main` moves to `X.(Y+1).0a1` (`alpha`), `.dev0` (`dev`) or stays (`none`).",
+        ("alpha", "dev", "none"),
+    ),
+    Key(
+        "packages",
+        "list[str]",
+        "Folders, each with a `pyproject.toml`, released in lockstep with one version and tag.",
+    ),
+)
+_BY_NAME = {k.name: k for k in KEYS}
+
+
 def _where(source: str) -> str:
     return f"[tool.nox-release] in {source}"
 
@@ -210,10 +201,10 @@ def _check(key: Key, value: Any, source: str) -> Any:
             )
         out: dict[str, str] = {}
         for ctype, effect in value.items():
-            if effect not in BUMP_EFFECTS:
+            if effect not in EFFECTS:
                 raise ConfigError(
                     f"commit type '{ctype}' in '{key.name}' of {where} maps to {effect!r}; "
-                    f"valid effects: {', '.join(BUMP_EFFECTS)}."
+                    f"valid effects: {', '.join(reversed(EFFECTS))}."
                 )
             out[str(ctype)] = str(effect)
         return out

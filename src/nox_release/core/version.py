@@ -28,7 +28,6 @@ Versions are always *compared* as PEP 440, never by SemVer precedence (which, fo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -36,6 +35,7 @@ from packaging.version import InvalidVersion
 from packaging.version import Version as _PVersion
 
 from nox_release._errors import BumpError, VersionError
+from nox_release.core.semver import PEP_LABEL, SEMVER, pep440_suffix
 
 __all__ = ["PRE_KINDS", "Part", "PreKind", "Version", "normalise_pre_kind"]
 
@@ -44,7 +44,6 @@ PreKind = Literal["dev", "alpha", "beta", "rc"]
 
 #: Pre-release kinds in the order PEP 440 sorts them: a move is only ever to the right.
 PRE_KINDS: tuple[PreKind, ...] = ("dev", "alpha", "beta", "rc")
-_PEP_LABEL = {"alpha": "a", "beta": "b", "rc": "rc"}
 _KIND_OF_LABEL: dict[str, PreKind] = {"a": "alpha", "b": "beta", "rc": "rc"}
 _KIND_ALIASES: dict[str, PreKind] = {
     "dev": "dev",
@@ -54,11 +53,6 @@ _KIND_ALIASES: dict[str, PreKind] = {
     "beta": "beta",
     "rc": "rc",
 }
-_SEMVER = re.compile(
-    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
-    r"(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
-)
 _ACCEPTED = "write it like 1.2.0, 1.2.0rc1 (PEP 440) or 1.2.0-rc.1 (SemVer)"
 
 
@@ -73,33 +67,6 @@ def normalise_pre_kind(kind: str) -> PreKind:
         raise VersionError(
             f"'{kind}' is not a pre-release kind: use one of alpha, beta, rc or dev."
         ) from None
-
-
-def _parse_semver_ids(pre: str | None, build: str | None) -> str | None:
-    """Translate SemVer pre-release and build identifiers to a PEP 440 suffix, or None."""
-    suffix = ""
-    ids = pre.split(".") if pre else []
-    if build is not None:
-        bids = build.split(".")
-        if len(bids) < 2 or bids[0] != "post" or not bids[1].isdigit():
-            return None
-        suffix_post = f".post{int(bids[1])}"
-        rest = bids[2:]
-    else:
-        suffix_post, rest = "", []
-    i = 0
-    if len(ids) >= 2 and ids[0] in _PEP_LABEL and ids[1].isdigit():
-        suffix += f"{_PEP_LABEL[ids[0]]}{int(ids[1])}"
-        i = 2
-    dev_ids = ids[i:] if build is None else rest
-    if build is not None and ids[i:]:
-        return None
-    suffix += suffix_post
-    if dev_ids:
-        if len(dev_ids) != 2 or dev_ids[0] != "dev" or not dev_ids[1].isdigit():
-            return None
-        suffix += f".dev{int(dev_ids[1])}"
-    return suffix
 
 
 class Version:
@@ -136,7 +103,7 @@ class Version:
             kind, number = pre
             if kind == "dev":
                 raise VersionError("a 'dev' pre-release is given with dev=N, not pre=('dev', N).")
-            text += f"{_PEP_LABEL[kind]}{number}"
+            text += f"{PEP_LABEL[kind]}{number}"
         if post is not None:
             text += f".post{post}"
         if dev is not None:
@@ -365,9 +332,9 @@ class Version:
 def _parse(text: str) -> _PVersion:
     if not isinstance(text, str):
         raise VersionError(f"a version must be a string, not {type(text).__name__}: {text!r}.")
-    m = _SEMVER.fullmatch(text)
+    m = SEMVER.fullmatch(text)
     if m is not None:
-        suffix = _parse_semver_ids(m.group(4), m.group(5))
+        suffix = pep440_suffix(m.group(4), m.group(5))
         if suffix is not None:
             pv = _PVersion(f"{m.group(1)}.{m.group(2)}.{m.group(3)}{suffix}")
             canonical = Version.__new__(Version)

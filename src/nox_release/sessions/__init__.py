@@ -7,11 +7,18 @@ from pathlib import Path
 
 from nox_release._errors import ReleaseError
 from nox_release.sessions import artifacts, release, versions
-from nox_release.sessions.registry import SESSIONS, Session, SessionSpec
+from nox_release.sessions import registry
+from nox_release.sessions.registry import Session, SessionSpec
 
 __all__ = ["SESSIONS", "register"]
 
-_MODULES = (versions, artifacts, release)  # each registers its sessions when imported
+#: Each module registers its sessions when imported; they are listed in this order.
+_MODULES = (versions.__name__, artifacts.__name__, release.__name__)
+
+#: Every session nox-release offers, in the order ``nox -l`` lists them.
+SESSIONS: list[SessionSpec] = sorted(
+    registry.SESSIONS, key=lambda spec: _MODULES.index(spec.func.__module__)
+)
 
 
 def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:

@@ -6,8 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from nox_release._errors import ReleaseError
-from nox_release.sessions import artifacts, release, versions
-from nox_release.sessions import registry
+from nox_release.sessions import artifacts, registry, release, versions
 from nox_release.sessions.registry import Session, SessionSpec
 
 __all__ = ["SESSIONS", "register"]

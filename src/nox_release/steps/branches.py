@@ -53,20 +53,20 @@ def _base_tag(project: Project, from_tag: str | None) -> tuple[str, Version]:
     return best
 
 
-def release_branch(
-    root: str = ".",
-    *,
-    from_tag: str | None = None,
-    dry_run: bool = False,
-    log: Log = quiet,
-) -> BranchResult:
-    """Cut the maintenance branch of the newest ``X.Y.0`` release and start the next cycle.
+@dataclass(frozen=True)
+class _Cut:
+    """The maintenance branch to cut: its name, and the release tag and commit it starts at."""
 
-    Creates branch ``release-branch-format`` at the tag and, on the current branch, moves the
-    version to ``X.(Y+1).0a1`` (``next-cycle = "alpha"``), ``X.(Y+1).0.dev0`` (``"dev"``) or
-    leaves it (``"none"``) in one commit. All or nothing: a failed commit deletes the new branch.
-    """
-    project = Project(root)
+    name: str
+    tag: str
+    target: str
+    major: int
+    minor: int
+    from_branch: str | None
+
+
+def _check(project: Project, from_tag: str | None) -> _Cut:
+    """The branch to cut, once the repository, the current branch and the new name allow it."""
     cfg = project.config
     check_repository(project)
     current_branch = project.git.branch()
@@ -84,45 +84,80 @@ def release_branch(
         raise BumpError(f"release-branch-format gives '{name}', which is not a valid branch name.")
     if project.git.branch_tip(name) is not None:
         raise GitError(f"branch {name} already exists: the maintenance branch of {tag} is cut.")
-    target = project.git.tag_target(tag)
-    plan: Plan | None = None
-    next_version: Version | None = None
-    if cfg.next_cycle != "none":
-        current = project.version()
-        next_release = (major, minor + 1, 0)
-        if cfg.next_cycle == "alpha":
-            next_version = Version.from_parts(next_release, pre=("alpha", 1))
-        else:
-            next_version = Version.from_parts(next_release, dev=0)
-        if not next_version > current:
-            raise BumpError(
-                f"the files already say {current.pep440}, not below {next_version.pep440}: the next "
-                'cycle has started; set next-cycle = "none" to only cut the branch.'
-            )
-        base_plan = plan_release_commit(project, current, next_version, extra=())
-        plan = Plan(
-            root=base_plan.root,
-            changes=base_plan.changes,
-            commit_message=f"chore(release): start {next_version.pep440} after cutting {name}",
-            notes=(
-                f"branch {name} at {tag} ({target[:12]})",
-                f"{project.name}: {current.pep440} -> {next_version.pep440} (no tag: not a release)",
-            ),
+    return _Cut(name, tag, project.git.tag_target(tag), major, minor, current_branch)
+
+
+def _plan_next_cycle(project: Project, cut: _Cut) -> tuple[Version | None, Plan | None]:
+    """The next cycle's version and the commit that starts it; (None, None) with ``"none"``."""
+    cfg = project.config
+    if cfg.next_cycle == "none":
+        return None, None
+    current = project.version()
+    next_release = (cut.major, cut.minor + 1, 0)
+    if cfg.next_cycle == "alpha":
+        next_version = Version.from_parts(next_release, pre=("alpha", 1))
+    else:
+        next_version = Version.from_parts(next_release, dev=0)
+    if not next_version > current:
+        raise BumpError(
+            f"the files already say {current.pep440}, not below {next_version.pep440}: the next "
+            'cycle has started; set next-cycle = "none" to only cut the branch.'
         )
-    if dry_run:
-        log(f"$ git branch {name} {tag}^{{commit}}")
-        if plan is not None:
-            log(plan.render())
-        return BranchResult(name, tag, next_version, plan, applied=False)
-    project.git.create_branch(name, target)
+    base_plan = plan_release_commit(project, current, next_version, extra=())
+    plan = Plan(
+        root=base_plan.root,
+        changes=base_plan.changes,
+        commit_message=f"chore(release): start {next_version.pep440} after cutting {cut.name}",
+        notes=(
+            f"branch {cut.name} at {cut.tag} ({cut.target[:12]})",
+            f"{project.name}: {current.pep440} -> {next_version.pep440} (no tag: not a release)",
+        ),
+    )
+    return next_version, plan
+
+
+def _show(cut: _Cut, plan: Plan | None, log: Log) -> None:
+    """The dry run: the branch command and the next cycle's commit."""
+    log(f"$ git branch {cut.name} {cut.tag}^{{commit}}")
+    if plan is not None:
+        log(plan.render())
+
+
+def _apply(
+    project: Project, cut: _Cut, next_version: Version | None, plan: Plan | None, log: Log
+) -> None:
+    """Create the branch, then commit the next cycle; a failed commit deletes the branch."""
+    project.git.create_branch(cut.name, cut.target)
     try:
         if plan is not None:
             apply_plan(plan, project.git)
     except BaseException:
-        project.git.delete_branch(name)
+        project.git.delete_branch(cut.name)
         raise
     log(
-        f"created branch {name} at {tag}"
-        + (f"; {current_branch} now at {next_version.pep440}" if next_version else "")
+        f"created branch {cut.name} at {cut.tag}"
+        + (f"; {cut.from_branch} now at {next_version.pep440}" if next_version else "")
     )
-    return BranchResult(name, tag, next_version, plan, applied=True)
+
+
+def release_branch(
+    root: str = ".",
+    *,
+    from_tag: str | None = None,
+    dry_run: bool = False,
+    log: Log = quiet,
+) -> BranchResult:
+    """Cut the maintenance branch of the newest ``X.Y.0`` release and start the next cycle.
+
+    Creates branch ``release-branch-format`` at the tag and, on the current branch, moves the
+    version to ``X.(Y+1).0a1`` (``next-cycle = "alpha"``), ``X.(Y+1).0.dev0`` (``"dev"``) or
+    leaves it (``"none"``) in one commit. All or nothing: a failed commit deletes the new branch.
+    """
+    project = Project(root)
+    cut = _check(project, from_tag)
+    next_version, plan = _plan_next_cycle(project, cut)
+    if dry_run:
+        _show(cut, plan, log)
+        return BranchResult(cut.name, cut.tag, next_version, plan, applied=False)
+    _apply(project, cut, next_version, plan, log)
+    return BranchResult(cut.name, cut.tag, next_version, plan, applied=True)

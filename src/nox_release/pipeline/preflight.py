@@ -1,0 +1,85 @@
+"""The checks a release makes before its first write: the version, the tools, the index, the remote."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Sequence
+
+from nox_release._errors import GitError, ReleaseError
+from nox_release.adapters.index import read_project
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import tool
+from nox_release.adapters.targets import resolve_target
+from nox_release.core.log import Log
+from nox_release.core.version import Version
+from nox_release.steps.build import choose_builder
+from nox_release.steps.bump import computer
+from nox_release.steps.decide import decide
+
+__all__ = ["compute", "preflight_publish", "preflight_push", "preflight_tools", "released_projects"]
+
+
+def released_projects(project: Project) -> list[Project]:
+    """The projects built and published: the lockstep packages, or the project itself."""
+    return list(project.packages) or [project]
+
+
+def compute(
+    project: Project, part: str, pre: str | None, log: Log
+) -> Callable[[Version], Version] | None:
+    """The version computation of ``part``; None when auto finds nothing to release."""
+    if part != "auto":
+        return computer(part, pre)
+    decision = decide(project, pre=pre)
+    if decision.version is None:
+        return None
+    target = decision.version
+    log(f"release-bump-auto: {decision.previous.pep440} -> {target.pep440}")
+    return lambda _current: target
+
+
+def preflight_tools(project: Project, builder: str | None) -> None:
+    """The builder, the SBOM generator and twine are there."""
+    choose_builder(builder if builder is not None else project.config.builder)
+    tool("cyclonedx-py")
+    if importlib.util.find_spec("twine") is None:
+        raise ReleaseError("twine is not installed: it comes with nox-release.")
+
+
+def preflight_publish(
+    projects: Sequence[Project], version: Version, repository: str | None, index_url: str | None
+) -> None:
+    """The version must not already be on the target index (a re-run resumes instead)."""
+    for p in projects:
+        target = resolve_target(repository or p.config.repository, index_url=index_url)
+        listing = read_project(target.simple_url, p.name, credentials=target.read_credentials)
+        clashes = [f for f in listing.files if _file_version(f) == version.pep440]
+        if clashes:
+            raise ReleaseError(
+                f"{p.name} {version.pep440} is already on {target.shown} "
+                f"({', '.join(sorted(clashes))}): released versions are never re-uploaded; "
+                "bump to a later version."
+            )
+
+
+def _file_version(filename: str) -> str | None:
+    from packaging.utils import parse_sdist_filename, parse_wheel_filename
+
+    try:
+        if filename.endswith(".whl"):
+            return str(parse_wheel_filename(filename)[1])
+        return str(parse_sdist_filename(filename)[1])
+    except ValueError:
+        return None
+
+
+def preflight_push(project: Project, tag: str) -> None:
+    """The remote is configured and reachable, so that the push after the tag can work."""
+    remote = project.config.remote
+    if project.git.remote_url(remote) is None:
+        raise GitError(
+            f"--push needs the remote '{remote}' (the 'remote' key), which this repository does "
+            f"not have: add it with 'git remote add {remote} URL'."
+        )
+    if not project.git.reachable(remote):
+        raise GitError(f"the remote '{remote}' cannot be reached: --push would fail after the tag.")

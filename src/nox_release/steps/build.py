@@ -19,6 +19,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, find_uv
 from nox_release.core.log import Log, quiet
 from nox_release.core.paths import relpath
+from nox_release.core.version import Version
 from nox_release.steps.verify import check_dist
 
 __all__ = [
@@ -135,7 +137,9 @@ def _to_move_aside(dist: Path) -> list[Path]:
     return sorted(p for p in dist.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def _commit(dist: Path, stale: list[Path], built: list[Path], log: Log, where: str) -> list[Path]:
+def _commit(
+    dist: Path, stale: Sequence[Path], built: list[Path], log: Log, where: str
+) -> list[Path]:
     """Move ``stale`` to ``dist/.stale/``, ``built`` into ``dist``, write ``SHA256SUMS``; all or
     nothing: on any failure every change is undone (in reverse) and the error re-raised."""
     replaced: Path | None = None  # earlier files of dist/.stale/ a name clash pushes out
@@ -172,6 +176,117 @@ def _commit(dist: Path, stale: list[Path], built: list[Path], log: Log, where: s
     return final
 
 
+@dataclass(frozen=True)
+class _Options:
+    """What one build is, resolved from the arguments and ``[tool.nox-release]``."""
+
+    project: Project
+    name: str
+    version: Version
+    dist: Path
+    where: str  # dist/ as the messages show it
+    epoch: int  # SOURCE_DATE_EPOCH
+    kind: str  # "uv" or "build"
+    uv: str | None
+    isolation: bool
+    stale: tuple[Path, ...]  # the files in dist/ the new artifacts replace
+
+    @property
+    def how(self) -> str:
+        return "isolated" if self.isolation else "in the running environment"
+
+    def command(self, outdir: Path) -> list[str]:
+        root = self.project.root
+        return build_command(self.kind, self.uv, root, outdir, isolation=self.isolation)
+
+
+def _resolve(
+    project: Project,
+    builder: str | None,
+    isolation: bool,
+    source_date_epoch: int | None,
+    log: Log,
+) -> _Options:
+    """The builder, the epoch, ``dist/`` and the files there to move aside; warn when dirty."""
+    version = project.version()
+    name = project.name
+    dist = project.root / project.config.dist_dir
+    epoch = source_date_epoch if source_date_epoch is not None else head_epoch(project)
+    kind, uv = choose_builder(builder if builder is not None else project.config.builder)
+    dirty = project.git.dirty_files()
+    if dirty:
+        log(
+            f"warning: uncommitted changes ({', '.join(dirty[:5])}): the artifacts will not be "
+            "exactly HEAD."
+        )
+    stale = tuple(_to_move_aside(dist))
+    where = relpath(dist, project.root)
+    return _Options(project, name, version, dist, where, epoch, kind, uv, isolation, stale)
+
+
+def _dry_run(opts: _Options, log: Log) -> BuildResult:
+    """Say what would be built, with which command, and what would change in ``dist/``."""
+    where, epoch = opts.where, opts.epoch
+    cmd = opts.command(opts.dist)
+    log(
+        f"would build {opts.name} {opts.version.pep440} (sdist and wheel) from "
+        f"{opts.project.root} into {where}/ with "
+        f"{'uv build' if opts.kind == 'uv' else 'python -m build'} ({opts.how}), "
+        f"SOURCE_DATE_EPOCH={epoch}"
+    )
+    log(f"$ SOURCE_DATE_EPOCH={epoch} {shlex.join(cmd)}")
+    for path in opts.stale:
+        log(f"would move {where}/{path.name} to {where}/{STALE_DIR}/")
+    log(f"would write {where}/{CHECKSUMS}")
+    return BuildResult(opts.dist, (), None, opts.kind, tuple(cmd), epoch, opts.stale, applied=False)
+
+
+def _build_into(
+    opts: _Options, outdir: Path, runner: Runner, log: Log
+) -> tuple[list[str], list[Path]]:
+    """Build into ``outdir`` and check what came out: one sdist and one wheel of this release.
+
+    Returns the command and the artifacts (sdist timestamps set to the epoch).
+    """
+    project, kind, epoch = opts.project, opts.kind, opts.epoch
+    cmd = opts.command(outdir)
+    log(
+        f"building {opts.name} {opts.version.pep440} with {kind} ({opts.how}), "
+        f"SOURCE_DATE_EPOCH={epoch}"
+    )
+    runner(*cmd, env={"SOURCE_DATE_EPOCH": str(epoch)}, silent=True)
+    built = find_artifacts(outdir)
+    for path in built:
+        if path.name.endswith(".tar.gz") and normalize_sdist(path, epoch):
+            log(f"set the timestamps in {path.name} to SOURCE_DATE_EPOCH (reproducible)")
+    kinds = sorted(p.name.endswith(".whl") for p in built)
+    if kinds != [False, True]:
+        raise CommandError(
+            f"{kind} built {', '.join(p.name for p in built) or 'nothing'} for "
+            f"{project.root}, expected one sdist and one wheel."
+        )
+    # The fresh artifacts must be this project's name and version (and the tag's, when HEAD
+    # carries one) before dist/ is touched; the slower checks are twine-check's business.
+    check_dist(project, outdir, twine=False, integrity=False)
+    return cmd, built
+
+
+def _built(opts: _Options, cmd: list[str], final: list[Path], log: Log) -> BuildResult:
+    """Report the artifacts now in ``dist/``."""
+    for path in final:
+        log(f"built {opts.where}/{path.name}")
+    return BuildResult(
+        opts.dist,
+        tuple(final),
+        opts.dist / CHECKSUMS,
+        opts.kind,
+        tuple(cmd),
+        opts.epoch,
+        tuple(opts.dist / STALE_DIR / p.name for p in opts.stale),
+        applied=True,
+    )
+
+
 def build(
     project: Project | Path | str = ".",
     *,
@@ -192,66 +307,16 @@ def build(
     """
     if not isinstance(project, Project):
         project = Project(project)
-    version = project.version()
-    name = project.name
-    dist = project.root / project.config.dist_dir
-    epoch = source_date_epoch if source_date_epoch is not None else head_epoch(project)
-    kind, uv = choose_builder(builder if builder is not None else project.config.builder)
-    dirty = project.git.dirty_files()
-    if dirty:
-        log(
-            f"warning: uncommitted changes ({', '.join(dirty[:5])}): the artifacts will not be "
-            "exactly HEAD."
-        )
-    stale = _to_move_aside(dist)
-    where = relpath(dist, project.root)
-    how = "isolated" if isolation else "in the running environment"
+    opts = _resolve(project, builder, isolation, source_date_epoch, log)
     if dry_run:
-        cmd = build_command(kind, uv, project.root, dist, isolation=isolation)
-        log(
-            f"would build {name} {version.pep440} (sdist and wheel) from {project.root} into "
-            f"{where}/ with {'uv build' if kind == 'uv' else 'python -m build'} ({how}), "
-            f"SOURCE_DATE_EPOCH={epoch}"
-        )
-        log(f"$ SOURCE_DATE_EPOCH={epoch} {shlex.join(cmd)}")
-        for path in stale:
-            log(f"would move {where}/{path.name} to {where}/{STALE_DIR}/")
-        log(f"would write {where}/{CHECKSUMS}")
-        return BuildResult(dist, (), None, kind, tuple(cmd), epoch, tuple(stale), applied=False)
-
+        return _dry_run(opts, log)
     if runner is None:
         runner = SubprocessRunner(log=log, cwd=project.root)
     tmp = Path(tempfile.mkdtemp(prefix="nox-release-build-"))
     try:
-        cmd = build_command(kind, uv, project.root, tmp, isolation=isolation)
-        log(f"building {name} {version.pep440} with {kind} ({how}), SOURCE_DATE_EPOCH={epoch}")
-        runner(*cmd, env={"SOURCE_DATE_EPOCH": str(epoch)}, silent=True)
-        built = find_artifacts(tmp)
-        for path in built:
-            if path.name.endswith(".tar.gz") and normalize_sdist(path, epoch):
-                log(f"set the timestamps in {path.name} to SOURCE_DATE_EPOCH (reproducible)")
-        kinds = sorted(p.name.endswith(".whl") for p in built)
-        if kinds != [False, True]:
-            raise CommandError(
-                f"{kind} built {', '.join(p.name for p in built) or 'nothing'} for "
-                f"{project.root}, expected one sdist and one wheel."
-            )
-        # The fresh artifacts must be this project's name and version (and the tag's, when HEAD
-        # carries one) before dist/ is touched; the slower checks are twine-check's business.
-        check_dist(project, tmp, twine=False, integrity=False)
+        cmd, built = _build_into(opts, tmp, runner, log)
         # Commit to dist/: move what was there aside, then move the new artifacts in.
-        final = _commit(dist, stale, built, log, where)
+        final = _commit(opts.dist, opts.stale, built, log, opts.where)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for path in final:
-        log(f"built {where}/{path.name}")
-    return BuildResult(
-        dist,
-        tuple(final),
-        dist / CHECKSUMS,
-        kind,
-        tuple(cmd),
-        epoch,
-        tuple(dist / STALE_DIR / p.name for p in stale),
-        applied=True,
-    )
+    return _built(opts, cmd, final, log)

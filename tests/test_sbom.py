@@ -375,7 +375,7 @@ def test_the_sbom_session(sample: Repo, wheelhouse: Wheelhouse, tmp_path: Path) 
 def test_spdx_mapping_of_licences_that_are_not_spdx_expressions() -> None:
     from datetime import datetime
 
-    from nox_release.steps.sbom import _spdx_document, _spdx_text
+    from nox_release.steps.sbom.spdx import _spdx_document, _spdx_text
 
     def component(name: str, licenses: list[dict[str, Any]]) -> dict[str, Any]:
         return {
@@ -416,7 +416,7 @@ TOKEN = "glpat-T0kenAsUser-8d2f"
 
 
 def test_url_secrets_of_installer_arguments() -> None:
-    from nox_release.steps.sbom import _url_secrets
+    from nox_release.steps.sbom.installer import _url_secrets
 
     found = _url_secrets(
         [

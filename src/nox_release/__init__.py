@@ -46,7 +46,7 @@ _PUBLIC: dict[str, str] = {
     "ReleaseResult": "pipeline.release",
     "Runner": "adapters.runner",
     "SbomError": "_errors",
-    "SbomResult": "steps.sbom",
+    "SbomResult": "steps.sbom.step",
     "SubprocessRunner": "adapters.runner",
     "TagFormat": "core.tags",
     "Version": "core.version",
@@ -61,7 +61,7 @@ _PUBLIC: dict[str, str] = {
     "config_from_pyproject": "core.config",
     "decide": "steps.decide",
     "default_cliff_config": "steps.changelog",
-    "embed_sbom": "steps.sbom",
+    "embed_sbom": "steps.sbom.embed",
     "load_config": "adapters.project",
     "newest_release_tag": "adapters.history",
     "parse_commit": "core.commits",
@@ -72,7 +72,7 @@ _PUBLIC: dict[str, str] = {
     "release_branch": "steps.branches",
     "release_notes": "steps.changelog",
     "release_version": "steps.bump",
-    "sbom": "steps.sbom",
+    "sbom": "steps.sbom.step",
     "twine_check": "steps.verify",
     "update_changelog": "steps.changelog",
     "write_checksums": "adapters.dist",
@@ -120,7 +120,8 @@ if TYPE_CHECKING:
     )
     from nox_release.steps.decide import AutoDecision, decide
     from nox_release.steps.publish import PublishPlan, PublishResult, publish
-    from nox_release.steps.sbom import SbomResult, embed_sbom, sbom
+    from nox_release.steps.sbom.embed import embed_sbom
+    from nox_release.steps.sbom.step import SbomResult, sbom
     from nox_release.steps.verify import DistCheck, check_dist, twine_check
 
 

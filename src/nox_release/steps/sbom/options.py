@@ -1,0 +1,122 @@
+"""The sbom step's options, resolved against the configuration and checked before any work."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nox_release._errors import SbomError
+from nox_release.adapters.dist import CHECKSUMS, find_artifacts
+from nox_release.adapters.history import head_epoch
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import Runner, SubprocessRunner, find_uv
+from nox_release.core.log import Log
+from nox_release.steps.sbom.installer import _Installer, _installer, _is_uv_lock, _lock_file
+from nox_release.steps.sbom.wheel import _pick_wheel, _stem
+from nox_release.steps.verify import check_dist
+
+#: Called with ("cyclonedx", the document as a dict) and ("spdx", the spdx-tools Document) just
+#: before each is validated: the seam through which the tests make a document invalid.
+ValidateHook = Callable[[str, Any], None]
+
+
+@dataclass(frozen=True)
+class SbomOptions:
+    """The keyword options of :func:`sbom`, resolved against the project's configuration."""
+
+    project: Project
+    embed: bool
+    lock: str | Path | None  # as given or configured; checked against the disk later
+    dist: Path
+    index_args: tuple[str, ...]  # where packages come from, for the installer
+    secrets: tuple[str, ...]  # credentials in index_args, never shown
+    installer: str  # auto, uv or pip; checked later
+    runner: Runner
+    log: Log
+    dry_run: bool
+    before_validate: ValidateHook | None
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The checked wheel, what describes it and the files that will be written."""
+
+    wheel: Path
+    name: str
+    version: str
+    stem: str  # <name>-<version> as the wheel's .dist-info spells it
+    lock: Path | None
+    installer: _Installer
+    epoch: int | None
+    cyclonedx: Path
+    spdx: Path
+    sums: Path
+    rewrite_sums: bool  # the build step's SHA256SUMS; the wheel's hash changes
+
+
+# -- resolving the options -----------------------------------------------------------------------
+
+
+def _lock_option(project: Project, lock: str | Path | bool | None) -> str | Path | None:
+    """``lock``, else the ``sbom-lock`` key; False: no lock even if the key is set."""
+    value = project.config.sbom_lock if lock is None else (None if lock is False else lock)
+    if value is True:
+        raise SbomError("lock=True names no file: pass the path of uv.lock or a requirements file.")
+    return value or None
+
+
+def _redact(options: SbomOptions) -> None:
+    """Have the runner hide the credentials too, when it is one that can."""
+    run = options.runner
+    if options.secrets and isinstance(run, SubprocessRunner):
+        run.redact.extend(s for s in options.secrets if s not in run.redact)
+
+
+def _epoch(project: Project) -> int | None:
+    """``SOURCE_DATE_EPOCH``, else the HEAD commit's time, else None (documents then differ)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is not None and raw.strip():
+        if not raw.strip().isdigit():
+            raise SbomError(
+                f"SOURCE_DATE_EPOCH is {raw!r}, not a number of seconds since 1970: "
+                "set it to an integer (for example $(git log -1 --format=%ct)) or unset it."
+            )
+        return int(raw)
+    return head_epoch(project) if project.git.head() is not None else None
+
+
+# -- checking ------------------------------------------------------------------------------------
+
+
+def _check(options: SbomOptions) -> _Target:
+    """Every check before the first write (and before the environment is made)."""
+    project, dist = options.project, options.dist
+    if not any(p.name.endswith(".whl") for p in find_artifacts(dist)):
+        _pick_wheel(dist, [])  # no wheel: say so before judging the rest of dist/
+    # twine check --strict is the twine-check step's business; the SBOM needs the right wheel.
+    checked = check_dist(project, dist, twine=False)
+    wheel = _pick_wheel(dist, [a.path for a in checked.artifacts if a.kind == "wheel"])
+    artifact = next(a for a in checked.artifacts if a.path == wheel)
+    lock = _lock_file(project, options.lock) if options.lock else None
+    installer = _installer(options.installer)
+    if lock is not None and _is_uv_lock(lock) and find_uv() is None:
+        raise SbomError(f"{lock} is a uv lock file and needs uv to be read: install uv.")
+    epoch = _epoch(project)
+    stem = _stem(wheel)
+    sums = dist / CHECKSUMS
+    return _Target(
+        wheel=wheel,
+        name=artifact.name,
+        version=artifact.version,
+        stem=stem,
+        lock=lock,
+        installer=installer,
+        epoch=epoch,
+        cyclonedx=dist / f"{stem}.cdx.json",
+        spdx=dist / f"{stem}.spdx.json",
+        sums=sums,
+        rewrite_sums=options.embed and sums.is_file(),
+    )

@@ -25,13 +25,8 @@ from nox_release import (
     release_notes,
     update_changelog,
 )
-from nox_release.steps.changelog import (
-    _sections,
-    folded_tags,
-    forge_from_remote,
-    merge_changelog,
-    tag_pattern,
-)
+from nox_release.core.changelog import _sections, folded_tags, merge_changelog, tag_pattern
+from nox_release.core.forge import forge_from_remote
 
 ROOT = Path(__file__).resolve().parents[1]
 

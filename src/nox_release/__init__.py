@@ -60,21 +60,21 @@ _PUBLIC: dict[str, str] = {
     "check_versions": "steps.bump",
     "config_from_pyproject": "core.config",
     "decide": "steps.decide",
-    "default_cliff_config": "steps.changelog",
+    "default_cliff_config": "steps.changelog.cliff",
     "embed_sbom": "steps.sbom.embed",
     "load_config": "adapters.project",
     "newest_release_tag": "adapters.history",
     "parse_commit": "core.commits",
-    "preview_changelog": "steps.changelog",
+    "preview_changelog": "steps.changelog.notes",
     "publish": "steps.publish",
     "register": "sessions",
     "release": "pipeline.release",
     "release_branch": "steps.branches",
-    "release_notes": "steps.changelog",
+    "release_notes": "steps.changelog.notes",
     "release_version": "steps.bump",
     "sbom": "steps.sbom.step",
     "twine_check": "steps.verify",
-    "update_changelog": "steps.changelog",
+    "update_changelog": "steps.changelog.update",
     "write_checksums": "adapters.dist",
 }
 
@@ -112,12 +112,9 @@ if TYPE_CHECKING:
     from nox_release.steps.branches import BranchResult, release_branch
     from nox_release.steps.build import BuildResult, build
     from nox_release.steps.bump import BumpResult, bump, check_versions, release_version
-    from nox_release.steps.changelog import (
-        default_cliff_config,
-        preview_changelog,
-        release_notes,
-        update_changelog,
-    )
+    from nox_release.steps.changelog.cliff import default_cliff_config
+    from nox_release.steps.changelog.notes import preview_changelog, release_notes
+    from nox_release.steps.changelog.update import update_changelog
     from nox_release.steps.decide import AutoDecision, decide
     from nox_release.steps.publish import PublishPlan, PublishResult, publish
     from nox_release.steps.sbom.embed import embed_sbom

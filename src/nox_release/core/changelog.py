@@ -1,0 +1,170 @@
+"""The changelog's text (pure): which tags fold, git-cliff's tag pattern, a file's release sections.
+
+Which tags are releases, and folding pre-releases into their final release
+(``changelog-fold-prereleases``): the pre-release tags of a released final are given to git-cliff
+as ``--ignore-tags``, which puts their commits into the final's section. Where the text goes:
+the rendering of the releases a file lacks is inserted above the file's newest release, so
+hand-written text above it and inside older sections stays byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from nox_release._errors import ReleaseError
+from nox_release.core.tags import TagFormat
+from nox_release.core.version import Version
+
+__all__ = ["Release", "folded_tags", "merge_changelog", "tag_pattern"]
+
+
+# -- which tags are releases, and which fold -------------------------------------------------
+Release = tuple[str, Version]
+
+
+def folded_tags(releases: Iterable[Release]) -> set[str]:
+    """Pre-release tags whose final release is among ``releases``: their commits fold into it."""
+    releases = list(releases)
+    finals = {v for _, v in releases if not v.is_prerelease}
+    out = set()
+    for tag, version in releases:
+        if version.is_prerelease and version.post is None:
+            base = version.base
+            if base in finals and version < base:
+                out.add(tag)
+    return out
+
+
+def _rx(text: str) -> str:
+    """``text`` as a literal in a (Rust) regex: escape only what is special there."""
+    return re.sub(r"([\\.+*?()|\[\]{}^$#&~-])", r"\\\1", text)
+
+
+def tag_pattern(template: str) -> str:
+    """The ``--tag-pattern`` regex for a ``tag-format``: the tags it can produce, anchored.
+
+    The same tags as :meth:`TagFormat.version_text` accepts, written for git-cliff's (Rust)
+    regex engine rather than Python's.
+    """
+    head, tail = TagFormat(template).affixes
+    return f"^{_rx(head)}[0-9][0-9A-Za-z.+!-]*{_rx(tail)}$"
+
+
+def _exact(tags: Iterable[str]) -> str | None:
+    names = sorted(set(tags))
+    return f"^(?:{'|'.join(_rx(t) for t in names)})$" if names else None
+
+
+# -- finding the releases a changelog already has --------------------------------------------
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*\r?\n?$")
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|<[a-z]+://[^>]*>")
+
+
+#: Words of a heading that can name a release: tag-like runs, and versions inside them
+#: ("v1.2.0" -> "1.2.0"; a version may follow letters, never digits or "." "+" "-").
+_WORD = re.compile(r"[\w.+!/-]+")
+_VERSION_IN_WORD = re.compile(r"(?<![0-9.+-])[0-9][0-9A-Za-z.+!-]*")
+
+
+def _release_names(releases: Iterable[Release]) -> dict[str, str]:
+    """Every way a heading can name a release (tag, PEP 440, SemVer) -> its tag."""
+    names: dict[str, str] = {}
+    for tag, version in releases:
+        names.setdefault(tag, tag)
+        names.setdefault(version.pep440, tag)
+        with contextlib.suppress(ReleaseError):
+            names.setdefault(version.semver, tag)
+    return names
+
+
+def _named(text: str, names: Mapping[str, str]) -> list[str]:
+    """The tags ``text`` names as whole words (``1.1.0`` does not name ``1.1.0rc1``)."""
+    out = []
+    for word in _WORD.finditer(text):
+        candidates = [word.group(0)]
+        candidates += [m.group(0) for m in _VERSION_IN_WORD.finditer(word.group(0))]
+        for candidate in candidates:
+            tag = names.get(candidate.rstrip(".+!-/"))
+            if tag is not None:
+                out.append(tag)
+                break
+    return out
+
+
+@dataclass(frozen=True)
+class _Section:
+    tag: str
+    start: int  # index of the heading line
+    end: int  # index after the section's last line
+    level: int
+
+
+def _sections(lines: Sequence[str], releases: Sequence[Release]) -> dict[str, _Section]:
+    """The first heading of each release in ``lines`` and where its section ends.
+
+    A heading belongs to a release when its text (links' targets removed, so that a compare
+    link naming the previous release does not count) names the tag or the version as a whole
+    word. The section runs to the next heading of the same or a higher level.
+    """
+    headings: list[tuple[int, int, str]] = []
+    in_fence = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        m = None if in_fence else _HEADING.match(line)
+        if m is not None:
+            headings.append((i, len(m.group(1)), _LINK_TARGET.sub("]", m.group(2))))
+    names = _release_names(releases)
+    found: dict[str, _Section] = {}
+    for n, (i, level, text) in enumerate(headings):
+        tag = next((t for t in _named(text, names) if t not in found), None)
+        if tag is None:
+            continue
+        end = next((j for j, lv, _ in headings[n + 1 :] if lv <= level), len(lines))
+        found[tag] = _Section(tag, i, end, level)
+    return found
+
+
+def _join(rendered: str, newline: str) -> str:
+    """git-cliff's rendering as a block that ends in one blank line, in the file's newlines."""
+    text = rendered.replace("\r\n", "\n").strip("\n")
+    if not text:
+        return ""
+    text += "\n\n"
+    return text.replace("\n", newline) if newline != "\n" else text
+
+
+def merge_changelog(
+    existing: str,
+    rendered: str,
+    *,
+    releases: Sequence[Release],
+    remove: Iterable[str] = (),
+) -> str:
+    """``existing`` with the ``remove`` releases' sections taken out and ``rendered`` inserted.
+
+    ``rendered`` (the new releases, without header) goes just above the topmost section of any
+    of ``releases``, or at the end when the file has none. Everything else is kept as it was.
+    """
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    lines = existing.splitlines(keepends=True)
+    drop = set(remove)
+    if drop:
+        spans = sorted((s.start, s.end) for t, s in _sections(lines, releases).items() if t in drop)
+        for start, end in reversed(spans):
+            del lines[start:end]
+    block = _join(rendered, newline)
+    if not block:
+        return "".join(lines)
+    present = _sections(lines, [r for r in releases if r[0] not in drop])
+    if present:
+        at = min(s.start for s in present.values())
+        return "".join(lines[:at]) + block + "".join(lines[at:])
+    head = "".join(lines)
+    head = head.rstrip("\r\n") + newline + newline if head.strip() else ""
+    return head + block.rstrip("\r\n") + newline

@@ -1,0 +1,38 @@
+"""The changelog step: git-cliff renders the Markdown, nox-release decides versions and placement.
+
+git-cliff does everything it is good at: parsing Conventional Commits, grouping them, rendering a
+template. nox-release does what git-cliff cannot know:
+
+* the version: git-cliff parses tags as SemVer when it computes a version itself, which fails on
+  PEP 440 pre-release tags such as ``v1.1.0rc1``; so nox-release computes the version and passes
+  the tag (``--tag``), and hands git-cliff a ``--tag-pattern`` made from ``tag-format``;
+* which tags are releases, and folding pre-releases into their final release
+  (``changelog-fold-prereleases``): the pre-release tags of a released final are given to
+  git-cliff as ``--ignore-tags``, which puts their commits into the final's section;
+* where the text goes: only the releases the file lacks are rendered (one git-cliff run over the
+  commit range after the newest release the file has) and inserted above the file's newest
+  release, so hand-written text above it and inside older sections stays byte for byte.
+
+The text logic is the core's (:mod:`nox_release.core.changelog`, :mod:`nox_release.core.forge`);
+here: running git-cliff (``cliff``), the changelog file (``update``), printed notes (``notes``).
+"""
+
+from __future__ import annotations
+
+from nox_release._errors import ChangelogError
+from nox_release.core.forge import Forge, forge_from_remote
+from nox_release.steps.changelog.cliff import CONFIG_FILES, default_cliff_config
+from nox_release.steps.changelog.notes import preview_changelog, release_notes
+from nox_release.steps.changelog.update import release_changelog_changes, update_changelog
+
+__all__ = [
+    "CONFIG_FILES",
+    "ChangelogError",
+    "Forge",
+    "default_cliff_config",
+    "forge_from_remote",
+    "preview_changelog",
+    "release_changelog_changes",
+    "release_notes",
+    "update_changelog",
+]

@@ -1,0 +1,146 @@
+"""The changelog printed, not written: the next release's section, and one release's notes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from nox_release._errors import ChangelogError, ReleaseError
+from nox_release.adapters.files import write_atomic
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import Runner
+from nox_release.core.changelog import Release, _join, folded_tags
+from nox_release.core.log import Log, quiet
+from nox_release.core.version import Version
+from nox_release.steps.changelog.cliff import _Cliff
+from nox_release.steps.decide import decide
+
+__all__ = ["preview_changelog", "release_notes"]
+
+
+def _stdout(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
+# -- preview and release notes ----------------------------------------------------------------
+def _auto_version(project: Project) -> Version:
+    """The version ``release-bump-auto`` would release now."""
+    version = decide(project, pre=None).version
+    if version is None:
+        raise ChangelogError(
+            "no commit since the last release calls for a new version, so there is no next "
+            "release to preview: give one with --version X to see the section anyway."
+        )
+    return version
+
+
+def preview_changelog(
+    root: Path | str = ".",
+    version: Version | str | None = None,
+    *,
+    runner: Runner | None = None,
+    log: Log = quiet,
+    echo: Callable[[str], None] = _stdout,
+) -> str:
+    """``changelog --preview``: the section the next release would add, without writing.
+
+    The section is headed with ``version`` (default: the version ``release-bump-auto`` would
+    choose). It is passed to ``echo`` (stdout) and returned.
+    """
+    project = Project(root)
+    if version is None:
+        version = _auto_version(project)
+    elif isinstance(version, str):
+        version = Version.parse(version)
+    tag = project.config.tags.render(version)
+    with _Cliff(project, runner, log) as cliff:
+        releases = cliff.releases()
+        newer = [t for t, v in releases if v >= version]
+        if newer:
+            raise ChangelogError(
+                f"{version.pep440} is not after the newest release ({newer[-1]}): preview a "
+                f"later version, or see a released one with 'nox -s release-notes -- --version "
+                f"{version.pep440}'."
+            )
+        releases.append((tag, version))
+        fold = project.config.changelog_fold_prereleases
+        folded = folded_tags(releases) if fold else set()
+        earlier = [r for r in releases[:-1] if r[0] not in folded]
+        rng = f"{cliff.commit(earlier[-1][0])}..HEAD" if earlier else None
+        text = cliff.render(rng, tag=tag, ignore=folded | cliff.strays(), strip="all")
+    text = _join(text, "\n").rstrip("\n") + "\n"
+    echo(text)
+    return text
+
+
+def _find_release(releases: Sequence[Release], wanted: str, where: str) -> Release:
+    for release in releases:
+        if release[0] == wanted:
+            return release
+    try:
+        version = Version.parse(wanted)
+    except ReleaseError:
+        version = None
+    for release in releases:
+        if version is not None and release[1] == version:
+            return release
+    known = ", ".join(t for t, _ in releases[-5:]) or "none"
+    raise ChangelogError(
+        f"there is no release tag for '{wanted}' reachable from HEAD in {where} (newest: "
+        f"{known}): give a released version or tag."
+    )
+
+
+def release_notes(
+    root: Path | str = ".",
+    version: str | None = None,
+    *,
+    output: Path | str | None = None,
+    runner: Runner | None = None,
+    log: Log = quiet,
+    echo: Callable[[str], None] = _stdout,
+) -> str:
+    """``release-notes``: one release's section (default: the newest tag), without the header.
+
+    For a forge's release body. Written to ``output`` when given, else passed to ``echo``
+    (stdout). A final release's notes take in its pre-releases when
+    ``changelog-fold-prereleases`` is on; a pre-release's notes cover only itself.
+    """
+    project = Project(root)
+    with _Cliff(project, runner, log) as cliff:
+        releases = cliff.releases()
+        if not releases:
+            raise ChangelogError(
+                f"there is no release tag of the form {project.config.tag_format} reachable "
+                f"from HEAD in {project.root}: release first, or check tag-format."
+            )
+        target = (
+            releases[-1] if version is None else _find_release(releases, version, str(project.root))
+        )
+        before = [r for r in releases if r[1] < target[1]]
+        folded: set[str] = set()
+        if project.config.changelog_fold_prereleases and not target[1].is_prerelease:
+            folded = {t for t in folded_tags([*before, target]) if t in dict(before)}
+            before = [r for r in before if r[0] not in folded]
+        end = cliff.commit(target[0])
+        rng = f"{cliff.commit(before[-1][0])}..{end}" if before else end
+        text = cliff.render(rng, ignore=folded | cliff.strays(), strip="all")
+    text = _join(text, "\n")
+    if not text:
+        log(f"{target[0]} has no changes that the changelog shows")
+    if output is not None:
+        path = Path(output)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text)
+        except OSError as exc:
+            raise ChangelogError(
+                f"cannot write the release notes to {path} ({exc.strerror or exc}): give "
+                "-o a file path whose folders you can write to (missing ones are created)."
+            ) from None
+        log(f"wrote the notes of {target[0]} to {path}")
+    else:
+        echo(text)
+    return text

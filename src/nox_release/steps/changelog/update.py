@@ -1,0 +1,124 @@
+"""The changelog file: add the releases it lacks (by hand or in a release commit), keep the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nox_release._errors import ChangelogError
+from nox_release.adapters.apply import apply_plan
+from nox_release.adapters.files import read_text
+from nox_release.adapters.project import Project
+from nox_release.adapters.runner import Runner
+from nox_release.core.changelog import Release, _join, _sections, folded_tags, merge_changelog
+from nox_release.core.log import Log, quiet
+from nox_release.core.plan import FileChange, Plan
+from nox_release.core.version import Version
+from nox_release.steps.changelog.cliff import _Cliff
+
+__all__ = ["release_changelog_changes", "update_changelog"]
+
+
+# -- the changelog file -----------------------------------------------------------------------
+def _read_changelog(path: Path, key: str) -> str | None:
+    """The changelog's text, None when there is none yet; a file it cannot read is named."""
+    try:
+        return read_text(path) if path.exists() else None
+    except UnicodeDecodeError as exc:
+        raise ChangelogError(
+            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8, or "
+            f"set changelog-file (now '{key}') to another file."
+        ) from None
+    except IsADirectoryError:
+        raise ChangelogError(
+            f"{path} is a folder, not a file: set changelog-file (now '{key}') to a file path."
+        ) from None
+    except OSError as exc:
+        raise ChangelogError(
+            f"cannot read {path} ({exc.strerror or exc}): make it readable, or set "
+            f"changelog-file (now '{key}') to another file."
+        ) from None
+
+
+def _changelog_change(
+    project: Project, cliff: _Cliff, new: Release | None, log: Log
+) -> FileChange | None:
+    """The edit that adds the releases ``CHANGELOG.md`` lacks (and ``new``, about to be made)."""
+    cfg = project.config
+    path = project.root / cfg.changelog_file
+    releases = cliff.releases()
+    if new is not None:
+        releases = [*[r for r in releases if r[0] != new[0]], new]
+    folded = folded_tags(releases) if cfg.changelog_fold_prereleases else set()
+    visible = [r for r in releases if r[0] not in folded]
+    ignore = folded | cliff.strays()
+    before = _read_changelog(path, cfg.changelog_file)
+    if not visible:
+        log(f"no release tags of the form {cfg.tag_format} yet: {cfg.changelog_file} is unchanged")
+        return None
+
+    def end() -> str:  # where the missing releases end: HEAD for a release being made
+        return "HEAD" if new is not None else cliff.commit(visible[-1][0])
+
+    tag = new[0] if new is not None else None
+    if before is None or not before.strip():
+        rng = None if new is not None else end()
+        after = _join(cliff.render(rng, tag=tag, ignore=ignore), "\n").rstrip("\n")
+        return FileChange(path, before, after + "\n") if after else None
+    lines = before.splitlines(keepends=True)
+    present = _sections(lines, visible)
+    stale = [t for t in _sections(lines, releases) if t in folded]
+    if present:
+        newest = max((r for r in visible if r[0] in present), key=lambda r: r[1])
+        missing = [r for r in visible if r[1] > newest[1]]
+        rng = f"{cliff.commit(newest[0])}..{end()}" if missing else None
+    else:
+        missing, rng = visible, (None if new is not None else end())
+    if not missing and not stale:
+        log(f"{cfg.changelog_file} already has every release")
+        return None
+    rendered = cliff.render(rng, tag=tag, ignore=ignore, strip="all") if missing else ""
+    if stale:
+        log(f"folding the sections of {', '.join(sorted(stale))} into their final release")
+    after = merge_changelog(before, rendered, releases=releases, remove=stale)
+    if after == before:
+        return None
+    return FileChange(path, before, after)
+
+
+def update_changelog(
+    root: Path | str = ".",
+    *,
+    dry_run: bool = False,
+    runner: Runner | None = None,
+    log: Log = quiet,
+) -> FileChange | None:
+    """``changelog``: add the releases (tags) the changelog file lacks, on top; keep the rest.
+
+    Unreleased commits are not written (see :func:`preview_changelog`). With ``dry_run`` the
+    diff is logged and nothing is written. Returns the change made (or planned), or None.
+    """
+    project = Project(root)
+    with _Cliff(project, runner, log) as cliff:
+        change = _changelog_change(project, cliff, None, log)
+    if change is None:
+        return None
+    plan = Plan(root=project.root, changes=(change,), notes=(f"update {change.path.name}",))
+    if dry_run:
+        log(plan.render())
+        return change
+    apply_plan(plan, project.git)
+    log(f"updated {project.config.changelog_file}")
+    return change
+
+
+def release_changelog_changes(
+    project: Project, version: Version, tag: str, *, runner: Runner | None = None
+) -> tuple[FileChange, ...]:
+    """The changelog edit the release commit of ``version`` (tagged ``tag``) carries.
+
+    Called while the release is planned, before anything is written: a git-cliff failure
+    raises here and the bump leaves nothing changed.
+    """
+    with _Cliff(project, runner, quiet) as cliff:
+        change = _changelog_change(project, cliff, (tag, version), quiet)
+    return (change,) if change is not None else ()

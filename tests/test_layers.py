@@ -19,8 +19,9 @@ PACKAGE = Path(nox_release.__file__).parent
 #: The layers from the bottom up; a module may import its own layer and the ones below.
 LAYERS = ("_errors", "core", "adapters", "steps", "pipeline", "sessions")
 
-#: What the pure core may not import: anything that reads or changes the world.
-IMPURE = ("os", "subprocess", "shutil", "tempfile", "socket", "urllib", "http", "io", "sys")
+#: What the pure core may not import: anything that reads or changes the world
+#: (``urllib.parse`` only splits strings: it is allowed).
+IMPURE = ("os", "subprocess", "shutil", "tempfile", "socket", "urllib.request", "http", "io", "sys")
 
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
@@ -128,7 +129,8 @@ def test_the_core_is_pure() -> None:
         if layer(name) > LAYERS.index("core"):
             continue
         for module, _names in _imports(ast.parse(path.read_text(encoding="utf-8"))):
-            assert module.split(".")[0] not in IMPURE, f"{name} imports {module}"
+            impure = [m for m in IMPURE if module == m or module.startswith(f"{m}.")]
+            assert impure == [], f"{name} imports {module}"
 
 
 def test_every_module_opens_with_a_docstring_line() -> None:

@@ -121,87 +121,135 @@ def resolve_target(
             "the index's simple API in full, as --index-url https://host/simple/."
         )
     pypirc_path = pypirc if pypirc is not None else Path(os.path.expanduser("~/.pypirc"))
-    secrets: list[str] = secret_forms(env.get("TWINE_PASSWORD"))
-    twine_env: dict[str, str] = {}
-    username: str | None = env.get("TWINE_USERNAME") or None
-    password: str | None = env.get("TWINE_PASSWORD") or None
-
+    login = _Login(env.get("TWINE_USERNAME") or None, env.get("TWINE_PASSWORD") or None)
     if _is_url(repository):
-        upload_url, url_creds = split_credentials(repository)
-        shown_repo = upload_url
-        twine_args: tuple[str, ...] = ("--repository-url", upload_url)
-        if url_creds is not None:
-            secrets += url_secrets(repository)
-            username, password = url_creds.username, url_creds.password or password
-            twine_env["TWINE_USERNAME"] = url_creds.username
-            if url_creds.password:
-                twine_env["TWINE_PASSWORD"] = url_creds.password
+        upload = _url_repository(repository, login)
     else:
-        shown_repo = repository
-        twine_args = ("--repository", repository)
-        # TWINE_REPOSITORY_URL would silently win over --repository: blank it.
-        twine_env["TWINE_REPOSITORY_URL"] = ""
-        parser = _pypirc(pypirc_path) if pypirc_path.is_file() else None
-        if parser is not None and parser.has_option("server-login", "password"):
-            secrets += secret_forms(parser.get("server-login", "password"))
-        servers = (
-            parser.get("distutils", "index-servers", fallback="pypi testpypi").split()
-            if parser is not None
-            else ["pypi", "testpypi"]
-        )
-        defaults = {"pypi": PYPI_UPLOAD_URL, "testpypi": TESTPYPI_UPLOAD_URL}
-        section = repository if parser is not None and parser.has_section(repository) else None
-        if repository not in servers and repository != "pypi":
-            raise PublishError(
-                f"the repository '{repository}' is not listed in 'index-servers' of "
-                f"{pypirc_path}: add a [{repository}] section there, or give an upload URL "
-                "(--repository https://...)."
-            )
-        upload_url = defaults.get(repository, "")
-        if section is not None and parser is not None:
-            upload_url = parser.get(section, "repository", fallback=upload_url)
-            if parser.has_option(section, "password"):
-                secrets += secret_forms(parser.get(section, "password"))
-                password = password or parser.get(section, "password")
-            if parser.has_option(section, "username"):
-                username = username or parser.get(section, "username")
-        if not upload_url:
-            raise PublishError(
-                f"the [{repository}] section of {pypirc_path} has no 'repository' URL: add "
-                "'repository = https://...' to it, or give an upload URL (--repository https://...)."
-            )
-        if not _is_url(upload_url):
-            raise PublishError(
-                f"the [{repository}] section of {pypirc_path} gives the repository "
-                f"'{redact_url(upload_url)}', which is not an http:// or https:// URL: write it "
-                "in full, as 'repository = https://host/legacy/'."
-            )
-        secrets += url_secrets(upload_url)
-        upload_url, _ = split_credentials(upload_url)
-
-    simple = index_url or simple_url_for(upload_url)
-    secrets += url_secrets(simple)
+        upload = _pypirc_repository(repository, pypirc_path, login)
+    simple = index_url or simple_url_for(upload.url)
+    secrets = [*secret_forms(env.get("TWINE_PASSWORD")), *upload.secrets, *url_secrets(simple)]
     simple, index_creds = split_credentials(simple)
     read_creds = index_creds
-    pypi_hosts = ("pypi.org", "test.pypi.org", "upload.pypi.org", "files.pythonhosted.org")
-    same_host = host(simple) == host(upload_url)
-    if read_creds is None and same_host and host(simple) not in pypi_hosts and username:
-        # A private index usually wants the upload credentials for reading too; they are only
-        # ever sent to the upload host, never to PyPI (whose simple API is public).
-        if password is None:
-            password = _keyring_password(upload_url, username)
-            secrets += secret_forms(password)
-        if password:
-            read_creds = Credentials(username, password)
+    if read_creds is None:
+        read_creds, keyring_secrets = _upload_credentials(simple, upload)
+        secrets += keyring_secrets
     return Target(
-        repository=shown_repo,
-        upload_url=upload_url,
+        repository=upload.shown,
+        upload_url=upload.url,
         simple_url=simple,
-        twine_args=twine_args,
-        twine_env=twine_env,
+        twine_args=upload.twine_args,
+        twine_env=upload.twine_env,
         read_credentials=read_creds,
         secrets=tuple(dict.fromkeys(s for s in secrets if s)),
     )
+
+
+@dataclass(frozen=True)
+class _Login:
+    """A username and password for the upload host, either possibly unknown."""
+
+    username: str | None
+    password: str | None = field(repr=False)
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """Where twine uploads to, as configured, and the login and secrets met on the way there."""
+
+    shown: str  # the repository as shown: its name, or the upload URL
+    url: str  # without credentials
+    twine_args: tuple[str, ...]
+    twine_env: dict[str, str] = field(repr=False)
+    login: _Login
+    secrets: tuple[str, ...] = field(repr=False)
+
+
+def _url_repository(repository: str, login: _Login) -> _Upload:
+    """An upload URL; credentials in it go to twine's environment, not its command line."""
+    upload_url, url_creds = split_credentials(repository)
+    twine_env: dict[str, str] = {}
+    secrets: list[str] = []
+    if url_creds is not None:
+        secrets += url_secrets(repository)
+        login = _Login(url_creds.username, url_creds.password or login.password)
+        twine_env["TWINE_USERNAME"] = url_creds.username
+        if url_creds.password:
+            twine_env["TWINE_PASSWORD"] = url_creds.password
+    args = ("--repository-url", upload_url)
+    return _Upload(upload_url, upload_url, args, twine_env, login, tuple(secrets))
+
+
+def _pypirc_repository(repository: str, pypirc_path: Path, login: _Login) -> _Upload:
+    """A repository name: ``pypi``, ``testpypi`` or a section of ``~/.pypirc``."""
+    secrets: list[str] = []
+    parser = _pypirc(pypirc_path) if pypirc_path.is_file() else None
+    if parser is not None and parser.has_option("server-login", "password"):
+        secrets += secret_forms(parser.get("server-login", "password"))
+    servers = (
+        parser.get("distutils", "index-servers", fallback="pypi testpypi").split()
+        if parser is not None
+        else ["pypi", "testpypi"]
+    )
+    defaults = {"pypi": PYPI_UPLOAD_URL, "testpypi": TESTPYPI_UPLOAD_URL}
+    section = repository if parser is not None and parser.has_section(repository) else None
+    if repository not in servers and repository != "pypi":
+        raise PublishError(
+            f"the repository '{repository}' is not listed in 'index-servers' of "
+            f"{pypirc_path}: add a [{repository}] section there, or give an upload URL "
+            "(--repository https://...)."
+        )
+    upload_url = defaults.get(repository, "")
+    username, password = login.username, login.password
+    if section is not None and parser is not None:
+        upload_url = parser.get(section, "repository", fallback=upload_url)
+        if parser.has_option(section, "password"):
+            secrets += secret_forms(parser.get(section, "password"))
+            password = password or parser.get(section, "password")
+        if parser.has_option(section, "username"):
+            username = username or parser.get(section, "username")
+    _check_section_url(repository, pypirc_path, upload_url)
+    secrets += url_secrets(upload_url)
+    upload_url, _ = split_credentials(upload_url)
+    # TWINE_REPOSITORY_URL would silently win over --repository: blank it.
+    twine_env = {"TWINE_REPOSITORY_URL": ""}
+    args = ("--repository", repository)
+    return _Upload(
+        repository, upload_url, args, twine_env, _Login(username, password), tuple(secrets)
+    )
+
+
+def _check_section_url(repository: str, pypirc_path: Path, upload_url: str) -> None:
+    """Raise unless ``~/.pypirc`` (or the default) gives ``repository`` an http(s) URL."""
+    if not upload_url:
+        raise PublishError(
+            f"the [{repository}] section of {pypirc_path} has no 'repository' URL: add "
+            "'repository = https://...' to it, or give an upload URL (--repository https://...)."
+        )
+    if not _is_url(upload_url):
+        raise PublishError(
+            f"the [{repository}] section of {pypirc_path} gives the repository "
+            f"'{redact_url(upload_url)}', which is not an http:// or https:// URL: write it "
+            "in full, as 'repository = https://host/legacy/'."
+        )
+
+
+_PYPI_HOSTS = ("pypi.org", "test.pypi.org", "upload.pypi.org", "files.pythonhosted.org")
+
+
+def _upload_credentials(simple: str, upload: _Upload) -> tuple[Credentials | None, list[str]]:
+    """The upload login, for reading a private index on the upload host, and the secret forms
+    of a password looked up in keyring for it."""
+    username, password = upload.login.username, upload.login.password
+    same_host = host(simple) == host(upload.url)
+    if not (same_host and host(simple) not in _PYPI_HOSTS and username):
+        return None, []
+    # A private index usually wants the upload credentials for reading too; they are only
+    # ever sent to the upload host, never to PyPI (whose simple API is public).
+    secrets: list[str] = []
+    if password is None:
+        password = _keyring_password(upload.url, username)
+        secrets = secret_forms(password)
+    return (Credentials(username, password) if password else None), secrets
 
 
 def host(url: str) -> str:

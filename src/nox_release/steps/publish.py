@@ -2,9 +2,10 @@
 
 1. Pre-flight, before anything is sent: a commit and a clean working tree, the artifacts pass
    :func:`check_dist` (name, version, the release tag on HEAD unless ``allow_untagged``).
-2. Read the index's simple API (:mod:`._index`): a file already there with the same sha256 is
-   skipped; one with a different sha256 stops everything (an index never replaces a file); the
-   rest are uploaded. This is ``--skip-existing`` for every index, not only PyPI.
+2. Read the index's simple API (:mod:`nox_release.adapters.index`): a file already there with
+   the same sha256 is skipped; one with a different sha256 stops everything (an index never
+   replaces a file); the rest are uploaded. This is ``--skip-existing`` for every index, not
+   only PyPI.
 3. ``twine upload`` the rest (``--non-interactive``; credentials come from the environment,
    keyring, ``~/.pypirc`` or PyPI trusted publishing, exactly as twine resolves them).
    Connection errors and 5xx answers are retried with backoff, re-reading the index in between
@@ -18,7 +19,6 @@ are redacted from every command line, output, log line and exception.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -28,20 +28,15 @@ from pathlib import Path
 from nox_release._errors import CommandError, PublishError
 from nox_release.adapters.dist import sha256_file
 from nox_release.adapters.history import check_repository
-from nox_release.adapters.index import IndexFile, Listing, file_sha256, read_project
 from nox_release.adapters.project import Project
-from nox_release.adapters.runner import (
-    Runner,
-    SubprocessRunner,
-    redacting,
-    scrub,
-    strip_ansi,
-    tool,
-)
-from nox_release.adapters.targets import Target, host, resolve_target
+from nox_release.adapters.runner import Runner, SubprocessRunner, redacting, scrub
+from nox_release.adapters.targets import Target, resolve_target
 from nox_release.core.log import Log, quiet
 from nox_release.core.version import Version
-from nox_release.steps.verify import check_dist
+from nox_release.steps.on_index import IndexReader, classify
+from nox_release.steps.twine import twine_command
+from nox_release.steps.twine import twine_failure as _twine_failure
+from nox_release.steps.verify import DistCheck, check_dist
 
 __all__ = ["PublishFile", "PublishPlan", "PublishResult", "publish"]
 
@@ -105,146 +100,26 @@ class PublishResult:
     applied: bool
 
 
-def _attestations(path: Path) -> tuple[Path, ...]:
-    # twine pairs ``<dist>.<kind>.attestation`` files (e.g. ``.publish.attestation``) with
-    # ``<dist>``; collect the same ones.
-    return tuple(sorted(path.parent.glob(f"{path.name}.*.attestation")))
+@dataclass(frozen=True)
+class _Options:
+    """One ``publish`` run, resolved: the project, its artifacts, the target, how to ask and
+    retry; ``log`` redacts the target's secrets."""
 
+    project: Project
+    target: Target
+    dist: Path
+    allow_untagged: bool
+    dry_run: bool
+    yes: bool
+    confirm: Callable[[str], bool] | None
+    runner: Runner
+    log: Log
+    retries: int
+    backoff: float
 
-class _Reader:
-    """Reads the index for one project with the target's credentials and retry policy."""
-
-    def __init__(self, target: Target, name: str, retries: int, backoff: float, log: Log) -> None:
-        self.target, self.name = target, name
-        self.retries, self.backoff, self.log = retries, backoff, log
-
-    def listing(self) -> Listing:
-        return read_project(
-            self.target.simple_url,
-            self.name,
-            credentials=self.target.read_credentials,
-            retries=self.retries,
-            backoff=self.backoff,
-            log=self.log,
-        )
-
-    def sha256(self, file: IndexFile) -> str:
-        same = host(file.url) == host(self.target.simple_url)
-        return file_sha256(
-            file,
-            credentials=self.target.read_credentials if same else None,
-            retries=self.retries,
-            backoff=self.backoff,
-            log=self.log,
-        )
-
-
-def _classify(
-    reader: _Reader, listing: Listing, files: list[tuple[Path, str]]
-) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]]]:
-    """Split ``files`` into (on the index with the same sha256, not on the index); raise for
-    any file on the index with a different sha256."""
-    present, missing, conflicts = [], [], []
-    for path, sha in files:
-        listed = listing.files.get(path.name)
-        if listed is None:
-            missing.append((path, sha))
-            continue
-        theirs = reader.sha256(listed)
-        if theirs == sha:
-            present.append((path, sha))
-        else:
-            conflicts.append(f"{path.name} (index sha256 {theirs[:12]}..., local {sha[:12]}...)")
-    if conflicts:
-        raise PublishError(
-            f"{listing.url} already holds a different file of the same name: "
-            f"{'; '.join(conflicts)}; an index never replaces a file, and nothing was "
-            "overwritten: build from the tagged commit to publish what was released, or "
-            "release a new version."
-        )
-    return present, missing
-
-
-# -- twine ----------------------------------------------------------------------------------
-
-_HTTP_STATUS = re.compile(r"HTTPError: (\d{3})\b")
-_CONNECTION = re.compile(
-    r"ConnectionError|ConnectTimeout|ReadTimeout|Timeout|Connection aborted|"
-    r"Connection refused|RemoteDisconnected|Max retries exceeded|NewConnectionError|"
-    r"Connection reset",
-    re.IGNORECASE,
-)
-
-
-def _twine_failure(output: str) -> tuple[str, int | None, str]:
-    """(kind, HTTP status, short reason) of a failed ``twine upload``; kind is "transient",
-    "credentials", "no-credentials", "exists", "client" or "other"."""
-    text = strip_ansi(output)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    status_match = None
-    for line in lines:
-        status_match = _HTTP_STATUS.search(line) or status_match
-    if status_match is not None:
-        status = int(status_match.group(1))
-        line = next(ln for ln in lines if _HTTP_STATUS.search(ln))
-        # "HTTPError: 403 Forbidden from https://..." -> "HTTP 403 Forbidden"
-        words = line.split("HTTPError:", 1)[1].strip().split(" from ", 1)[0]
-        reason = f"HTTP {words}"
-        if status >= 500:
-            return "transient", status, reason
-        if status in (401, 403):
-            return "credentials", status, reason
-        if status in (400, 409):
-            return "exists", status, reason
-        return "client", status, reason
-    missing = next(
-        (ln for ln in lines if "NonInteractive:" in ln or "TrustedPublishingFailure" in ln), None
-    )
-    if missing is not None:
-        return "no-credentials", None, _shorten(missing)
-    if any(_CONNECTION.search(line) for line in lines):
-        last = next((ln for ln in reversed(lines) if _CONNECTION.search(ln)), lines[-1])
-        return "transient", None, _shorten(last)
-    return "other", None, _shorten(lines[-1] if lines else "no output")
-
-
-def _shorten(text: str, limit: int = 240) -> str:
-    text = text.removeprefix("ERROR").strip()
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _twine_command(target: Target, files: list[PublishFile]) -> list[str]:
-    args = [
-        tool("twine"),
-        "--no-color",
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-        *target.twine_args,
-    ]
-    if any(f.attestations for f in files):
-        args.append("--attestations")
-    for f in files:
-        args.append(str(f.path))
-        args.extend(str(a) for a in f.attestations)
-    return args
-
-
-def _interactive() -> bool:
-    if os.environ.get("CI"):
-        return False
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):
-        return False
-
-
-def _ask(question: str) -> bool:
-    try:
-        answer = input(question)
-    except EOFError:
-        return False
-    return answer.strip().lower() in ("y", "yes")
+    @property
+    def index(self) -> IndexReader:
+        return IndexReader(self.target, self.project.name, self.retries, self.backoff, self.log)
 
 
 # -- the step -------------------------------------------------------------------------------
@@ -279,132 +154,208 @@ def publish(
     """
     project = root if isinstance(root, Project) else Project(root)
     target = resolve_target(repository or project.config.repository, index_url=index_url)
-    if runner is None:
-        runner = SubprocessRunner(log=log, redact=target.secrets, cwd=project.root)
-    elif isinstance(runner, SubprocessRunner):
-        runner.redact.extend(s for s in target.secrets if s not in runner.redact)
-    shown_log = redacting(log, target.secrets)
+    opts = _Options(
+        project=project,
+        target=target,
+        dist=project.root / (dist if dist is not None else project.config.dist_dir),
+        allow_untagged=allow_untagged,
+        dry_run=dry_run,
+        yes=yes,
+        confirm=confirm,
+        runner=_runner(runner, target, project, log),
+        log=redacting(log, target.secrets),
+        retries=retries,
+        backoff=backoff,
+    )
+    checked, local = _preflight(opts)
+    plan = _plan(opts, checked, local)
+    skipped = tuple(f.path.name for f in plan.skips)
+    if opts.dry_run:
+        opts.log(plan.render() + "\n(dry run: nothing was sent)")
+        return PublishResult(plan, (), skipped, applied=False)
+    opts.log(plan.render())
+    if not plan.uploads:
+        return PublishResult(plan, (), skipped, applied=True)
+    _confirm(opts, plan)
+    _upload(opts, plan)
+    _verify(opts, plan)
+    return _report(opts, plan)
 
-    check_repository(project, detached_ok=True)
-    dist_path = project.root / (dist if dist is not None else project.config.dist_dir)
-    checked = check_dist(project, dist_path, require_tag=not allow_untagged)
+
+def _runner(runner: Runner | None, target: Target, project: Project, log: Log) -> Runner:
+    """The runner for twine, redacting the target's secrets where it can."""
+    if runner is None:
+        return SubprocessRunner(log=log, redact=target.secrets, cwd=project.root)
+    if isinstance(runner, SubprocessRunner):
+        runner.redact.extend(s for s in target.secrets if s not in runner.redact)
+    return runner
+
+
+# -- pre-flight and plan --------------------------------------------------------------------
+
+#: An artifact to publish: its path, sha256 and attestations.
+_Local = tuple[Path, str, tuple[Path, ...]]
+
+
+def _preflight(opts: _Options) -> tuple[DistCheck, list[_Local]]:
+    """The repository and the artifacts, checked before anything is read or sent."""
+    check_repository(opts.project, detached_ok=True)
+    checked = check_dist(opts.project, opts.dist, require_tag=not opts.allow_untagged)
     local = [(a.path, sha256_file(a.path)) for a in checked.artifacts]
     attestations = {path: _attestations(path) for path, _ in local}
     with_att = [p.name for p, a in attestations.items() if a]
     if with_att and len(with_att) != len(local):
         without = ", ".join(p.name for p, a in attestations.items() if not a)
         raise PublishError(
-            f"only some artifacts in {dist_path} have attestations (none for {without}): "
+            f"only some artifacts in {opts.dist} have attestations (none for {without}): "
             "generate them for every artifact, or remove the *.attestation files."
         )
+    return checked, [(path, sha, attestations[path]) for path, sha in local]
 
-    reader = _Reader(target, project.name, retries, backoff, shown_log)
-    listing = reader.listing()
-    present, _missing = _classify(reader, listing, local)
+
+def _attestations(path: Path) -> tuple[Path, ...]:
+    # twine pairs ``<dist>.<kind>.attestation`` files (e.g. ``.publish.attestation``) with
+    # ``<dist>``; collect the same ones.
+    return tuple(sorted(path.parent.glob(f"{path.name}.*.attestation")))
+
+
+def _plan(opts: _Options, checked: DistCheck, local: list[_Local]) -> PublishPlan:
+    """Upload or skip, per artifact, from what the index holds now."""
+    index = opts.index
+    present, _missing = classify(index, index.listing(), [(p, sha) for p, sha, _ in local])
     skip = {p for p, _ in present}
-    plan = PublishPlan(
-        target=target,
-        project=project.name,
+    return PublishPlan(
+        target=opts.target,
+        project=opts.project.name,
         version=checked.version,
         tag=checked.tag,
         files=tuple(
-            PublishFile(p, sha, "skip" if p in skip else "upload", attestations[p])
-            for p, sha in local
+            PublishFile(p, sha, "skip" if p in skip else "upload", att) for p, sha, att in local
         ),
     )
-    skipped = tuple(f.path.name for f in plan.skips)
-    if dry_run:
-        shown_log(plan.render() + "\n(dry run: nothing was sent)")
-        return PublishResult(plan, (), skipped, applied=False)
-    if not plan.uploads:
-        shown_log(plan.render())
-        return PublishResult(plan, (), skipped, applied=True)
 
-    shown_log(plan.render())
-    if not yes and _interactive():
-        ask = confirm or _ask
-        if not ask(f"Upload {len(plan.uploads)} file(s) to {target.shown}? [y/N] "):
+
+def _confirm(opts: _Options, plan: PublishPlan) -> None:
+    """Interactively, unless ``yes``: ask before uploading."""
+    if not opts.yes and _interactive():
+        ask = opts.confirm or _ask
+        if not ask(f"Upload {len(plan.uploads)} file(s) to {opts.target.shown}? [y/N] "):
             raise PublishError("publish not confirmed: nothing was uploaded.")
 
+
+def _interactive() -> bool:
+    if os.environ.get("CI"):
+        return False
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def _ask(question: str) -> bool:
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _local(plan: PublishPlan) -> list[tuple[Path, str]]:
+    """Every artifact of the plan, uploaded or skipped, as (path, sha256)."""
+    return [(f.path, f.sha256) for f in plan.files]
+
+
+# -- upload, verify, report -----------------------------------------------------------------
+
+
+def _upload(opts: _Options, plan: PublishPlan) -> None:
+    """``twine upload`` the plan's uploads; connection errors and 5xx answers are retried with
+    backoff, after reading the index again so that no file that arrived is sent twice."""
     pending = list(plan.uploads)
     attempt = 0
     while pending:
         try:
-            runner(*_twine_command(target, pending), env=target.twine_env, silent=False)
-            break
+            files = [(f.path, f.attestations) for f in pending]
+            opts.runner(*twine_command(opts.target, files), env=opts.target.twine_env, silent=False)
+            return
         except CommandError as exc:
             kind, _status, reason = _twine_failure(exc.output or str(exc))
-        reason = scrub(reason, target.secrets)
+        reason = scrub(reason, opts.target.secrets)
         done = ", ".join(f.path.name for f in plan.uploads if f not in pending)
         progress = f" ({done} uploaded earlier)" if done else ""
-        if kind == "credentials":
-            raise PublishError(
-                f"{target.shown} refused the credentials ({reason}): check "
-                "TWINE_USERNAME/TWINE_PASSWORD (for PyPI: username __token__ and an API token), "
-                "the keyring or ~/.pypirc entry, or the trusted publisher set up on the index"
-                f"{progress}."
-            )
+        index_url = None
         if kind in ("exists", "transient"):
-            listing = reader.listing()  # raises IndexReadError if the index is still down
-            present, _missing = _classify(reader, listing, local)  # raises on a conflict
+            listing = opts.index.listing()  # raises IndexReadError if the index is still down
+            present, _missing = classify(opts.index, listing, _local(plan))  # raises on a conflict
             on_index = {p for p, _ in present}
             before = len(pending)
             pending = [f for f in pending if f.path not in on_index]
             if not pending:
-                break  # what failed had in fact arrived (or a concurrent run uploaded it)
+                return  # what failed had in fact arrived (or a concurrent run uploaded it)
             if kind == "exists" and len(pending) < before:
                 continue  # another run uploaded the same file meanwhile: go on with the rest
-        if kind == "no-credentials":
-            raise PublishError(
-                f"twine found no usable credentials for {target.shown} ({reason}): set "
-                "TWINE_USERNAME/TWINE_PASSWORD (for PyPI: username __token__ and an API token), "
-                "store them in keyring or ~/.pypirc, or, in CI, set up trusted publishing "
-                f"(docs/publish.md){progress}."
-            )
-        if kind == "exists":
-            raise PublishError(
-                f"{target.shown} rejected the upload ({reason}) but does not list "
-                f"{', '.join(f.path.name for f in pending)} at {listing.url}: check the index URL "
-                f"(--index-url) and the index's own rules{progress}."
-            )
-        if kind == "transient" and attempt < retries:
-            delay = backoff * (2**attempt)
+            index_url = listing.url
+        if kind == "transient" and attempt < opts.retries:
+            delay = opts.backoff * (2**attempt)
             attempt += 1
-            shown_log(
-                f"upload to {target.shown} failed ({reason}); retrying "
+            opts.log(
+                f"upload to {opts.target.shown} failed ({reason}); retrying "
                 f"{', '.join(f.path.name for f in pending)} in {delay:g} s "
-                f"(attempt {attempt + 1} of {retries + 1})"
+                f"(attempt {attempt + 1} of {opts.retries + 1})"
             )
             time.sleep(delay)
             continue
-        tries = f" after {attempt + 1} attempt(s)" if kind == "transient" else ""
-        raise PublishError(
-            f"uploading to {target.shown} failed{tries} ({reason}){progress}: a new run skips "
-            "whatever arrived; fix the cause and run publish again."
+        raise _failure(opts.target, kind, reason, pending, index_url, attempt, progress)
+
+
+def _failure(
+    target: Target,
+    kind: str,
+    reason: str,
+    pending: list[PublishFile],
+    index_url: str | None,
+    attempt: int,
+    progress: str,
+) -> PublishError:
+    """The error for an upload that failed for good: what happened and what to do."""
+    if kind == "credentials":
+        return PublishError(
+            f"{target.shown} refused the credentials ({reason}): check "
+            "TWINE_USERNAME/TWINE_PASSWORD (for PyPI: username __token__ and an API token), "
+            "the keyring or ~/.pypirc entry, or the trusted publisher set up on the index"
+            f"{progress}."
         )
-
-    _verify(reader, local, retries, backoff, shown_log)
-    uploaded = tuple(f.path.name for f in plan.uploads)
-    shown_log(
-        f"published {project.name} {checked.version.pep440} to {target.shown}: "
-        f"{len(uploaded)} uploaded, {len(skipped)} already there; all verified on the index"
+    if kind == "no-credentials":
+        return PublishError(
+            f"twine found no usable credentials for {target.shown} ({reason}): set "
+            "TWINE_USERNAME/TWINE_PASSWORD (for PyPI: username __token__ and an API token), "
+            "store them in keyring or ~/.pypirc, or, in CI, set up trusted publishing "
+            f"(docs/publish.md){progress}."
+        )
+    if kind == "exists":
+        return PublishError(
+            f"{target.shown} rejected the upload ({reason}) but does not list "
+            f"{', '.join(f.path.name for f in pending)} at {index_url}: check the index URL "
+            f"(--index-url) and the index's own rules{progress}."
+        )
+    tries = f" after {attempt + 1} attempt(s)" if kind == "transient" else ""
+    return PublishError(
+        f"uploading to {target.shown} failed{tries} ({reason}){progress}: a new run skips "
+        "whatever arrived; fix the cause and run publish again."
     )
-    return PublishResult(plan, uploaded, skipped, applied=True)
 
 
-def _verify(
-    reader: _Reader, local: list[tuple[Path, str]], retries: int, backoff: float, log: Log
-) -> None:
+def _verify(opts: _Options, plan: PublishPlan) -> None:
     """Every file must be listed with its sha256; an index may need a moment to list new files,
     so missing ones are looked for again with backoff (a different sha256 fails at once)."""
-    for attempt in range(retries + 1):
-        listing = reader.listing()
-        _present, missing = _classify(reader, listing, local)
+    for attempt in range(opts.retries + 1):
+        listing = opts.index.listing()
+        _present, missing = classify(opts.index, listing, _local(plan))
         if not missing:
             return
-        if attempt < retries:
-            delay = backoff * (2**attempt)
-            log(
+        if attempt < opts.retries:
+            delay = opts.backoff * (2**attempt)
+            opts.log(
                 f"{listing.url} does not list {len(missing)} file(s) yet; looking again in {delay:g} s"
             )
             time.sleep(delay)
@@ -413,3 +364,14 @@ def _verify(
         f"twine reported success but {listing.url} does not list {names}: if the index serves "
         "its simple API elsewhere, pass --index-url; then run publish again to check."
     )
+
+
+def _report(opts: _Options, plan: PublishPlan) -> PublishResult:
+    """Say what was published, and return it."""
+    uploaded = tuple(f.path.name for f in plan.uploads)
+    skipped = tuple(f.path.name for f in plan.skips)
+    opts.log(
+        f"published {plan.project} {plan.version.pep440} to {opts.target.shown}: "
+        f"{len(uploaded)} uploaded, {len(skipped)} already there; all verified on the index"
+    )
+    return PublishResult(plan, uploaded, skipped, applied=True)

@@ -18,7 +18,7 @@ nox_release.register()
 
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
-    """Run the test suite (install first: pip install -e '.[test,lint]')."""
+    """Run the test suite on two workers (install first: pip install -e '.[test,lint]')."""
     session.run("python", "-m", "pytest", *session.posargs)
 
 

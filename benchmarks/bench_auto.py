@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
 from genrepo import generate, tag_version
+from testkit.samples import commit, git, init_repo, tag
 
 TIMEOUT = 120.0
 SLOW = 20.0
@@ -183,24 +185,24 @@ SCENARIOS = [
 def scenario_repo(path: Path, version: str, messages: list[str]) -> Path:
     from genrepo import PYPROJECT
 
-    env = {**os.environ, "GIT_AUTHOR_DATE": "@1600000000 +0000"}
-    env["GIT_COMMITTER_DATE"] = env["GIT_AUTHOR_DATE"]
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=path, check=True, capture_output=True, env=env)
-
-    path.mkdir(parents=True)
-    git("-c", "init.defaultBranch=main", "init", "-q")
-    git("config", "user.name", "Bench")
-    git("config", "user.email", "bench@example.invalid")
-    git("remote", "add", "origin", "https://github.com/example/bench.git")
+    name, email = "Bench", "bench@example.invalid"
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
+    date = 1_600_000_000
     pep440 = version.replace("-rc.", "rc")  # the files hold PEP 440; the tag as written
-    (path / "pyproject.toml").write_text(PYPROJECT.format(version=pep440))
-    git("add", "-A")
-    git("commit", "-q", "-m", f"chore(release): v{version}")
-    git("tag", "-a", "-m", f"Release v{version}", f"v{version}")
+    files = {"pyproject.toml": PYPROJECT.format(version=pep440)}
+    init_repo(path, files, message=f"chore(release): v{version}", date=date, env=env)
+    git(path, "config", "user.name", name)  # the repository's own identity, for the peer tools
+    git(path, "config", "user.email", email)
+    git(path, "remote", "add", "origin", "https://github.com/example/bench.git")
+    tag(path, f"v{version}", message=f"Release v{version}", date=date, env=env)
     for message in messages:
-        git("commit", "-q", "--allow-empty", "-m", message)
+        commit(path, message, date=date, env=env)
     return path
 
 

@@ -18,21 +18,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from testkit.samples import init_repo, pyproject_toml
+
 import nox_release
 from nox_release.adapters.runner import find_uv
-
-PYPROJECT = """\
-[build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
-
-[project]
-name = "bench-sample"
-version = "1.0.0"
-description = "A sample project for the build benchmark."
-readme = "README.md"
-requires-python = ">=3.8"
-"""
 
 ENV = {
     **os.environ,
@@ -49,19 +39,20 @@ def run(*args: str, cwd: Path) -> None:
 
 
 def make_project(root: Path) -> Path:
-    path = root / "bench-sample"
-    (path / "src" / "bench_sample").mkdir(parents=True)
-    (path / "pyproject.toml").write_text(PYPROJECT)
-    (path / "README.md").write_text("# bench-sample\n\nA sample.\n")
-    (path / ".gitignore").write_text("dist/\nout/\n")
+    """bench-sample 1.0.0 (hatchling, 22 modules) in a new repository."""
+    description = "A sample project for the build benchmark."
+    files = {
+        "pyproject.toml": pyproject_toml(
+            "bench-sample", "1.0.0", description=description, readme=True
+        ),
+        "README.md": "# bench-sample\n\nA sample.\n",
+        ".gitignore": "dist/\nout/\n",
+        "src/bench_sample/__init__.py": '__version__ = "1.0.0"\n',
+        "noxfile.py": "import nox_release\n\nnox_release.register()\n",
+    }
     for i in range(20):
-        (path / "src" / "bench_sample" / f"mod{i}.py").write_text(f"VALUE = {i}\n" * 50)
-    (path / "src" / "bench_sample" / "__init__.py").write_text('__version__ = "1.0.0"\n')
-    (path / "noxfile.py").write_text("import nox_release\n\nnox_release.register()\n")
-    run("git", "init", "-q", cwd=path)
-    run("git", "add", "-A", cwd=path)
-    run("git", "commit", "-q", "-m", "feat: sample", cwd=path)
-    return path
+        files[f"src/bench_sample/mod{i}.py"] = f"VALUE = {i}\n" * 50
+    return init_repo(root / "bench-sample", files, message="feat: sample", env=ENV)
 
 
 def timed(fn: Callable[[], object], n: int) -> tuple[float, float]:

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from testkit.samples import commit, pyproject_toml
 
 from nox_release import preview_changelog, release_notes, update_changelog
 from nox_release.adapters.project import Project
@@ -39,7 +41,7 @@ def make_history(root: Path, commits: int) -> Path:
     repo.mkdir()
     _git(repo, "init", "-q", "-b", "main")
     stream = []
-    pyproject = b'[project]\nname = "bench"\nversion = "0.1.0"\n'
+    pyproject = _pyproject("0.1.0").encode()
     stamp = 1_700_000_000
     minor = 0
     for i in range(commits):
@@ -61,11 +63,12 @@ def make_history(root: Path, commits: int) -> Path:
     _git(repo, "fast-import", "--quiet", stdin=b"".join(stream))
     _git(repo, "reset", "-q", "--hard", "main")
     version = f"0.{minor}.0"
-    (repo / "pyproject.toml").write_text(
-        f'[project]\nname = "bench"\nversion = "{version}"\n', encoding="utf-8"
-    )
-    _git(repo, "commit", "-q", "-am", f"chore(release): v{version}")
+    commit(repo, f"chore(release): v{version}", {"pyproject.toml": _pyproject(version)})
     return repo
+
+
+def _pyproject(version: str) -> str:
+    return pyproject_toml("bench", version, backend=None, description=None, requires_python=None)
 
 
 def median_ms(func: Callable[[], object], before: Callable[[], object] | None = None) -> float:

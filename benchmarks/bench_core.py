@@ -14,6 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from testkit.samples import commit, init_repo, pyproject_toml
+
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 PY = sys.executable
 ENV = {
@@ -39,28 +42,17 @@ def timed(cmd: list[str], cwd: Path | None = None, reset: list[list[str]] | None
 
 
 def sample_repo(root: Path) -> Path:
-    repo = root / "sample"
-    repo.mkdir()
-    (repo / "pyproject.toml").write_text(
-        '[project]\nname = "sample"\nversion = "1.2.3"\n\n[tool.nox-release]\nchangelog = false\n'
-        'version-files = ["src/sample/__init__.py"]\n'
-    )
-    (repo / "src" / "sample").mkdir(parents=True)
-    (repo / "src" / "sample" / "__init__.py").write_text('__version__ = "1.2.3"\n')
-    (repo / "noxfile.py").write_text("import nox_release\n\nnox_release.register()\n")
-    for cmd in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "add", "-A"],
-        ["git", "commit", "-q", "-m", "chore: initial"],
-    ):
-        subprocess.run(cmd, cwd=repo, env=ENV, check=True)
+    config = '\n[tool.nox-release]\nchangelog = false\nversion-files = ["src/sample/__init__.py"]\n'
+    files = {
+        "pyproject.toml": pyproject_toml(
+            backend=None, description=None, requires_python=None, tail=config
+        ),
+        "src/sample/__init__.py": '__version__ = "1.2.3"\n',
+        "noxfile.py": "import nox_release\n\nnox_release.register()\n",
+    }
+    repo = init_repo(root / "sample", files, message="chore: initial", env=ENV)
     for i in range(200):  # a small, real history
-        subprocess.run(
-            ["git", "commit", "-q", "--allow-empty", "-m", f"fix: change {i}"],
-            cwd=repo,
-            env=ENV,
-            check=True,
-        )
+        commit(repo, f"fix: change {i}", env=ENV)
     return repo
 
 

@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from testkit.gitenv import isolated_environ
 from testkit.localindex import local_index
+from testkit.publish import release
 
 from nox_release import publish
 from nox_release.adapters.runner import tool
@@ -30,52 +32,9 @@ ROUNDS = 5
 USER, PASSWORD = "bench", "bench-Pw-123"
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
 def _project(root: Path, name: str) -> Path:
-    path = root / name
-    module = path / "src" / name.replace("-", "_")
-    module.mkdir(parents=True)
-    (module / "__init__.py").write_text('__version__ = "1.0.0"\n')
-    (path / "pyproject.toml").write_text(
-        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
-        f'[project]\nname = "{name}"\nversion = "1.0.0"\nreadme = "README.md"\n'
-    )
-    (path / "README.md").write_text(f"# {name}\n")
-    (path / ".gitignore").write_text("dist/\n")
-    _git(path, "init", "-q")
-    _git(path, "add", "-A")
-    _git(path, "-c", "user.name=b", "-c", "user.email=b@example.invalid", "commit", "-qm", "init")
-    _git(
-        path,
-        "-c",
-        "user.name=b",
-        "-c",
-        "user.email=b@example.invalid",
-        "tag",
-        "-a",
-        "-m",
-        "v1.0.0",
-        "v1.0.0",
-    )
-    subprocess.run(
-        [
-            tool("uv"),
-            "build",
-            "--no-build-isolation",
-            "--python",
-            sys.executable,
-            "-q",
-            "--out-dir",
-            "dist",
-        ],
-        cwd=path,
-        check=True,
-        capture_output=True,
-    )
-    return path
+    """A sample release ``name`` 1.0.0, tagged, built with uv (testkit.publish)."""
+    return release(root / name, name).path
 
 
 def _timed(func: object) -> float:
@@ -86,6 +45,7 @@ def _timed(func: object) -> float:
 
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-publish-"))
+    os.environ.update(isolated_environ(root / "home", name="Bench", email="bench@example.invalid"))
     os.environ.update({"TWINE_USERNAME": USER, "TWINE_PASSWORD": PASSWORD})
     with local_index(root / "index", username=USER, password=PASSWORD) as index:
         url = index.url

@@ -17,6 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from testkit.samples import commit, init_repo, pyproject_toml, tag
+
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 BIN = Path(sys.executable).parent
 ENV = {
@@ -40,23 +43,19 @@ def tool(name: str) -> str:
 
 
 def sample(root: Path) -> Path:
-    repo = root / "sample"
-    (repo / "src" / "sample_pkg").mkdir(parents=True)
-    (repo / "pyproject.toml").write_text(
-        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
-        '[project]\nname = "sample-pkg"\nversion = "1.2.3"\nreadme = "README.md"\n'
-        'description = "x"\n'
-    )
-    (repo / "README.md").write_text("# sample\n")
-    (repo / "src" / "sample_pkg" / "__init__.py").write_text("")
-    (repo / ".gitignore").write_text("dist/\n")
-    (repo / "noxfile.py").write_text("import nox_release\n\nnox_release.register()\n")
-    sh(["git", "init", "-q", "-b", "main"], repo)
-    sh(["git", "add", "-A"], repo)
-    sh(["git", "commit", "-q", "-m", "chore: initial"], repo)
-    sh(["git", "tag", "-a", "-m", "v1.2.3", "v1.2.3"], repo)
+    files = {
+        "pyproject.toml": pyproject_toml(
+            "sample-pkg", "1.2.3", description="x", readme=True, requires_python=None
+        ),
+        "README.md": "# sample\n",
+        "src/sample_pkg/__init__.py": "",
+        ".gitignore": "dist/\n",
+        "noxfile.py": "import nox_release\n\nnox_release.register()\n",
+    }
+    repo = init_repo(root / "sample", files, message="chore: initial", env=ENV)
+    tag(repo, "v1.2.3", env=ENV)
     for i in range(50):
-        sh(["git", "commit", "-q", "--allow-empty", "-m", f"fix: change {i}"], repo)
+        commit(repo, f"fix: change {i}", env=ENV)
     return repo
 
 

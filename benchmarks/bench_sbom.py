@@ -19,11 +19,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from testkit.samples import init_repo, pyproject_toml
 
 from nox_release import sbom
 
@@ -73,27 +75,22 @@ def setup(root: Path) -> tuple[Path, Path]:
     wheels = root / "wheels"
     for name, deps in (("dep-b", []), ("dep-a", ["dep-b"]), ("devdep", [])):
         make_wheel(wheels, name, deps)
-    project = root / "sample-app"
-    project.mkdir()
-    (project / "pyproject.toml").write_text(
-        textwrap.dedent(
-            """\
-            [project]
-            name = "sample-app"
-            version = "1.0.0"
-            dependencies = ["dep-a"]
-
-            [dependency-groups]
-            dev = ["devdep"]
-            """
-        )
+    text = pyproject_toml(
+        "sample-app",
+        "1.0.0",
+        backend=None,
+        description=None,
+        requires_python=None,
+        dependencies=["dep-a"],
+        tail='\n[dependency-groups]\ndev = ["devdep"]\n',
     )
-    (project / "noxfile.py").write_text("import nox_release\n\nnox_release.register()\n")
-    (project / "requirements.lock").write_text("dep-a==1.0.0\ndep-b==1.0.0\n")
-    (project / ".gitignore").write_text("dist/\n")
-    env = {**os.environ, **GIT_ENV}
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "init"]):
-        subprocess.run(["git", *args], cwd=project, check=True, env=env)
+    files = {
+        "pyproject.toml": text,
+        "noxfile.py": "import nox_release\n\nnox_release.register()\n",
+        "requirements.lock": "dep-a==1.0.0\ndep-b==1.0.0\n",
+        ".gitignore": "dist/\n",
+    }
+    project = init_repo(root / "sample-app", files, message="init", env={**os.environ, **GIT_ENV})
     make_wheel(project / "dist", "sample-app", ["dep-a"])
     return project, wheels
 

@@ -9,7 +9,6 @@ package registries (and not even those: the build and the SBOM run offline).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,9 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from testkit.gitenv import isolated_environ
 from testkit.localindex import local_index
+from testkit.samples import commit, init_repo, pyproject_toml, tag
 
 USER, PASSWORD = "demo", "demo-password"
 
@@ -37,66 +38,42 @@ def sh(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, show: bool 
 
 
 def sample_project(root: Path, env: dict[str, str]) -> Path:
+    """acme-widgets 0.4.1, tagged, with a feature, a fix and docs since (testkit.samples)."""
     project = root / "acme-widgets"
-    (project / "src" / "acme_widgets").mkdir(parents=True)
-    (project / "pyproject.toml").write_text(
-        textwrap.dedent("""\
-        [build-system]
-        requires = ["hatchling"]
-        build-backend = "hatchling.build"
-
-        [project]
-        name = "acme-widgets"
-        version = "0.4.1"
-        description = "Widgets, released by nox-release."
-        readme = "README.md"
-        license = "MIT"
-        requires-python = ">=3.8"
-
-        [tool.nox-release]
-        version-files = ["src/acme_widgets/__init__.py"]
-        """)
-    )
-    (project / "README.md").write_text("# acme-widgets\n\nWidgets for the nox-release demo.\n")
-    (project / "src" / "acme_widgets" / "__init__.py").write_text('__version__ = "0.4.1"\n')
-    (project / "noxfile.py").write_text("import nox_release\n\nnox_release.register()\n")
-    (project / ".gitignore").write_text("dist/\n")
-    git = ["git", "-c", "init.defaultBranch=main"]
-    sh([*git, "init", "-q"], project, env, show=False)
-    history = [
-        ("chore: start acme-widgets", None),
-        ("feat: widgets can spin", "SPIN = True\n"),
-        ("chore(release): v0.4.1", None),
-    ]
-    for message, code in history:
-        if code:
-            (project / "src" / "acme_widgets" / "spin.py").write_text(code)
-        sh(["git", "add", "-A"], project, env, show=False)
-        sh(["git", "commit", "-q", "--allow-empty", "-m", message], project, env, show=False)
-    sh(["git", "tag", "-a", "-m", "Release v0.4.1", "v0.4.1"], project, env, show=False)
+    spin = "src/acme_widgets/spin.py"
+    files = {
+        "pyproject.toml": pyproject_toml(
+            "acme-widgets",
+            "0.4.1",
+            description="Widgets, released by nox-release.",
+            readme=True,
+            license="MIT",
+            tail='\n[tool.nox-release]\nversion-files = ["src/acme_widgets/__init__.py"]\n',
+        ),
+        "README.md": "# acme-widgets\n\nWidgets for the nox-release demo.\n",
+        "src/acme_widgets/__init__.py": '__version__ = "0.4.1"\n',
+        "noxfile.py": "import nox_release\n\nnox_release.register()\n",
+        ".gitignore": "dist/\n",
+    }
+    init_repo(project, files, message="chore: start acme-widgets", env=env)
+    commit(project, "feat: widgets can spin", {spin: "SPIN = True\n"}, env=env)
+    commit(project, "chore(release): v0.4.1", env=env)
+    tag(project, "v0.4.1", message="Release v0.4.1", env=env)
     for message, code in [
         ("feat(spin): spin both ways", "SPIN = True\nREVERSE = True\n"),
         ("fix: spin stops when asked", "SPIN = True\nREVERSE = True\nSTOP = True\n"),
         ("docs: explain spinning", None),
     ]:
-        if code:
-            (project / "src" / "acme_widgets" / "spin.py").write_text(code)
-        sh(["git", "add", "-A"], project, env, show=False)
-        sh(["git", "commit", "-q", "--allow-empty", "-m", message], project, env, show=False)
+        commit(project, message, {spin: code} if code else None, env=env)
     return project
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nox-release-demo-") as tmp:
         root = Path(tmp)
-        env = {
-            **os.environ,
-            "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": "Demo Maintainer",
-            "GIT_AUTHOR_EMAIL": "demo@example.invalid",
-            "GIT_COMMITTER_NAME": "Demo Maintainer",
-            "GIT_COMMITTER_EMAIL": "demo@example.invalid",
+        # git sees only its own config (the tests' isolation, testkit.gitenv) and a demo identity.
+        env = isolated_environ(root / "home", name="Demo Maintainer", email="demo@example.invalid")
+        env |= {
             "TWINE_USERNAME": USER,
             "TWINE_PASSWORD": PASSWORD,
             "GITHUB_OUTPUT": str(root / "github_output"),
@@ -152,7 +129,7 @@ def main() -> None:
             venv = root / "venv"
             sh([sys.executable, "-m", "venv", str(venv)], root, env, show=False)
             py = venv / "bin" / "python"
-            index = url.replace("http://", f"http://{USER}:{PASSWORD}@") + "simple/"
+            simple = index.url_with(USER, PASSWORD) + "simple/"
             sh(
                 [
                     str(py),
@@ -162,7 +139,7 @@ def main() -> None:
                     "-q",
                     "--no-cache-dir",
                     "--index-url",
-                    index,
+                    simple,
                     "acme-widgets",
                 ],
                 root,

@@ -18,9 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from testkit.samples import EPOCH, Repo, make_sample
 
-from conftest import Repo
-from fixtures_build import EPOCH, git_isolation, make_sample
 from nox_release import (
     BuildResult,
     CommandError,
@@ -70,13 +69,12 @@ def sha256sum_check(dist: Path) -> str:
 
 @pytest.fixture(scope="module")
 def hatch_twice(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, isolated_git_session: None
 ) -> tuple[Repo, BuildResult, BuildResult]:
     """A hatchling project built twice from one commit with uv (no isolation)."""
-    with git_isolation(tmp_path_factory.mktemp("home")):
-        repo = make_sample(tmp_path_factory.mktemp("hatch") / "sample")
-        first = build(repo.path, builder="uv", isolation=False)
-        second = build(repo.path, builder="uv", isolation=False)
+    repo = make_sample(tmp_path_factory.mktemp("hatch") / "sample")
+    first = build(repo.path, builder="uv", isolation=False)
+    second = build(repo.path, builder="uv", isolation=False)
     return repo, first, second
 
 

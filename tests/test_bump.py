@@ -6,8 +6,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from testkit.samples import Repo, make_repo
 
-from conftest import Repo, make_repo
 from nox_release import BumpError, GitError, ReleaseError, Version, VersionSourceError, bump
 from nox_release.steps.bump import check_versions
 

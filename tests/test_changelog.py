@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import tomlkit
+from testkit.changelog import Clock, check_structure, entries, parse_changelog
+from testkit.samples import Repo, make_repo
 
-from conftest import Repo, make_repo
-from fixtures_changelog import Clock, check_structure, entries, parse_changelog
 from nox_release import (
     ChangelogError,
     ConfigError,

@@ -13,9 +13,9 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from testkit.samples import Repo, make_sample
+from testkit.wheels import rewrite_wheel, wheel_of_version
 
-from conftest import Repo
-from fixtures_build import git_isolation, make_sample, rewrite_wheel, wheel_of_version
 from nox_release import ArtifactError, Project, build, check_dist, twine_check
 
 pytestmark = pytest.mark.slow
@@ -25,11 +25,10 @@ SDIST = "sample-1.2.0rc1.tar.gz"
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory: pytest.TempPathFactory) -> Repo:
-    with git_isolation(tmp_path_factory.mktemp("home")):
-        repo = make_sample(tmp_path_factory.mktemp("rel") / "sample", version="1.2.0rc1")
-        repo.tag("v1.2.0-rc.1")
-        build(repo.path, builder="uv", isolation=False)
+def released(tmp_path_factory: pytest.TempPathFactory, isolated_git_session: None) -> Repo:
+    repo = make_sample(tmp_path_factory.mktemp("rel") / "sample", version="1.2.0rc1")
+    repo.tag("v1.2.0-rc.1")
+    build(repo.path, builder="uv", isolation=False)
     return repo
 
 

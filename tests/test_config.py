@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from testkit.samples import make_repo
 
-from conftest import make_repo
 from nox_release import Config, ConfigError, Project, bump, config_from_pyproject, load_config
 from nox_release.core.config import KEYS
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from testkit.samples import Repo
 
-from conftest import Repo
 from nox_release import ReleaseError
 from nox_release.adapters.git import Git
 from nox_release.pipeline.journal import Journal, ReleaseLock, state_dir

@@ -8,19 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from fixtures_publish import (
+from testkit.publish import (
     FlakyIndex,
     Index,
     artifacts,
     build,
-    flaky_index,
     free_port,
-    pypiserver,
     raw_http,
     release,
     sha256,
 )
+
 from nox_release import PublishError, ReleaseError, publish
 from nox_release._errors import IndexReadError
 from nox_release.adapters.credentials import redact_url
@@ -30,7 +28,6 @@ from nox_release.adapters.targets import resolve_target, simple_url_for
 from nox_release.steps.publish import _twine_failure
 
 pytestmark = pytest.mark.slow
-FIXTURES = (pypiserver, flaky_index)  # used by name below
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

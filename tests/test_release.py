@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from testkit.publish import Index
+from testkit.samples import Repo, make_repo
 
-from conftest import Repo, make_repo
-from fixtures_publish import Index, pypiserver
 from nox_release import ReleaseError, Version
 from nox_release.adapters.git import Git
 from nox_release.adapters.index import read_project
@@ -17,11 +17,10 @@ from nox_release.pipeline.journal import Journal, ReleaseLock
 from nox_release.pipeline.release import release
 
 pytestmark = pytest.mark.slow
-FIXTURES = (pypiserver,)
 
 
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def release_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The index's credentials, no CI-provided settings, and a GITHUB_OUTPUT file (returned)."""
     monkeypatch.setenv("TWINE_USERNAME", "uploader")
     monkeypatch.setenv("TWINE_PASSWORD", "Corr3ct-h0rse-battery")
     for var in ("TWINE_REPOSITORY", "TWINE_REPOSITORY_URL", "CI"):
@@ -29,6 +28,11 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     out = tmp_path / "github_output"
     monkeypatch.setenv("GITHUB_OUTPUT", str(out))
     return out
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    return release_environment(monkeypatch, tmp_path)
 
 
 def sample(path: Path, name: str, version: str = "1.2.3", extra: str = "") -> Repo:
@@ -115,15 +119,23 @@ def test_uninterrupted_release(pypiserver: Index, tmp_path: Path, environment: P
     assert "release 1.3.0 (tag v1.3.0) of rel-full" in "\n".join(lines)
 
 
+@pytest.fixture(scope="module")
+def baseline(
+    pypiserver: Index, tmp_path_factory: pytest.TempPathFactory, isolated_git_session: None
+) -> str:
+    """The normalised end state of one uninterrupted release, made once per module (and worker)."""
+    with pytest.MonkeyPatch.context() as mp:
+        root = tmp_path_factory.mktemp("baseline")
+        release_environment(mp, root)
+        baseline_repo = sample(root / "base", "rel-base")
+        run(baseline_repo, pypiserver)
+        return normalised(end_state(baseline_repo, pypiserver, "rel-base"), "rel-base")
+
+
 @pytest.mark.parametrize("step", ["bump", "build", "sbom", "check", "publish", "push"])
 def test_failure_at_each_step_then_rerun_equals_uninterrupted(
-    pypiserver: Index, tmp_path: Path, step: str
+    pypiserver: Index, tmp_path: Path, step: str, baseline: str
 ) -> None:
-    baseline_repo = sample(tmp_path / "base", f"rel-base-{step}")
-    run(baseline_repo, pypiserver)
-    baseline = normalised(end_state(baseline_repo, pypiserver, f"rel-base-{step}"),
-                          f"rel-base-{step}")
-
     name = f"rel-resume-{step}"
     repo = sample(tmp_path / "resume", name)
 

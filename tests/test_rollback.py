@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from testkit.samples import Repo, make_repo
 
-from conftest import Repo, make_repo
 from nox_release import ReleaseError, bump
 
 EXTRA = (

@@ -16,21 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testkit.samples import Repo
+from testkit.sbom import Wheelhouse, make_sample, serve_directory
 
-from conftest import Repo
-from fixtures_sbom import Wheelhouse, build_wheelhouse, make_sample, serve_directory
 from nox_release import ReleaseError, SbomError, SbomResult, sbom, write_checksums
 from nox_release.adapters.runner import tool
 
 pytestmark = pytest.mark.slow
 
 WHEEL = "sample_app-1.2.3-py3-none-any.whl"
-
-
-@pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Wheelhouse:
-    """Real wheels of dep-a, dep-b (2.0.0 and 2.1.0) and devdep, for --no-index --find-links."""
-    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
 
 
 @pytest.fixture

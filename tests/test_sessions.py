@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import Repo, make_repo
+from testkit.samples import Repo, make_repo
 
 NOXFILE = "import nox_release\n\nnox_release.register()\n"
 ALL = [

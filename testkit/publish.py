@@ -1,5 +1,5 @@
-"""Fixtures for the publish tests: a real pypiserver on 127.0.0.1 with htpasswd authentication,
-sample releases built with uv, and a small stdlib index that fails on purpose."""
+"""For the publish tests: the index's credentials, sample releases built with uv, and small
+stdlib servers that fail on purpose (the real index is ``testkit.localindex``)."""
 
 from __future__ import annotations
 
@@ -16,28 +16,16 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
-from testkit.localindex import LocalIndex, local_index
-from testkit.localindex import free_port as free_port  # re-exported for the tests
-
-from conftest import Repo, make_repo
 from nox_release.adapters.runner import tool
+from testkit.localindex import LocalIndex
+from testkit.localindex import free_port as free_port  # re-exported for the tests
+from testkit.samples import Repo, make_repo
 
 USERNAME = "uploader"
 PASSWORD = "Corr3ct-h0rse-battery"
 
-
 #: The running index the tests upload to (the demo and the benchmark use the same launcher).
 Index = LocalIndex
-
-
-@pytest.fixture(scope="module")
-def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
-    """One pypiserver per test module (tests use distinct project names to stay independent)."""
-    with local_index(
-        tmp_path_factory.mktemp("pypiserver"), username=USERNAME, password=PASSWORD
-    ) as index:
-        yield index
 
 
 def build(repo: Repo) -> list[Path]:
@@ -110,8 +98,9 @@ class FlakyIndex:
         return self.url + "simple/"
 
 
-@pytest.fixture
-def flaky_index() -> Iterator[FlakyIndex]:
+@contextmanager
+def flaky_server() -> Iterator[FlakyIndex]:
+    """A running :class:`FlakyIndex` (nothing to list, no failures set yet)."""
     index = FlakyIndex(project="", files={})
 
     class Handler(BaseHTTPRequestHandler):

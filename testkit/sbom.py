@@ -1,4 +1,4 @@
-"""Fixtures for the sbom tests: real packages, built offline, and a project that depends on them.
+"""For the sbom tests: real packages, built offline, and a project that depends on them.
 
 The wheelhouse holds real wheels built with hatchling (``python -m build --no-isolation``):
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,29 +23,13 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from conftest import Repo, make_repo
+from testkit.samples import Repo, make_repo, pyproject_toml
 
-SAMPLE_PYPROJECT = """\
-[build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
+#: The sample project's optional dependencies and dependency groups: devdep only.
+_DEV_ONLY = '\n[project.optional-dependencies]\ntest = ["devdep"]\n\n[dependency-groups]\ndev = ["devdep"]\n'
 
-[project]
-name = "sample-app"
-version = "1.2.3"
-description = "A sample application with real dependencies."
-readme = "README.md"
-license = "MIT"
-requires-python = ">=3.8"
-dependencies = ["dep-a>=1"]
-
-[project.optional-dependencies]
-test = ["devdep"]
-
-[dependency-groups]
-dev = ["devdep"]
-{extra}
-"""
+#: Wheels of the sample project built in this process: (file name, bytes) by its sources.
+_BUILT: dict[str, tuple[str, bytes]] = {}
 
 
 def build_wheel(src: Path, out: Path) -> Path:
@@ -79,21 +62,9 @@ def _package(root: Path, name: str, version: str, deps: list[str], license: str)
     (src / "src" / module).mkdir(parents=True)
     (src / "src" / module / "__init__.py").write_text(f'__version__ = "{version}"\n')
     (src / "pyproject.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            [build-system]
-            requires = ["hatchling"]
-            build-backend = "hatchling.build"
-
-            [project]
-            name = "{name}"
-            version = "{version}"
-            description = "The {name} package."
-            license = "{license}"
-            requires-python = ">=3.8"
-            dependencies = {deps!r}
-            """
-        ).replace("'", '"')
+        pyproject_toml(
+            name, version, description=f"The {name} package.", license=license, dependencies=deps
+        )
     )
     return src
 
@@ -124,17 +95,34 @@ def build_wheelhouse(root: Path) -> Wheelhouse:
 
 
 def make_sample(path: Path, *, extra: str = "", build: bool = True) -> Repo:
-    """The sample project in a git repository, with its wheel built into dist/ when ``build``."""
-    repo = make_repo(
-        path,
-        pyproject=SAMPLE_PYPROJECT.format(extra=extra),
-        files={
-            "README.md": "# sample-app\n\nA sample application.\n",
-            "src/sample_app/__init__.py": '__version__ = "1.2.3"\n',
-        },
+    """The sample project in a git repository, with its wheel in dist/ when ``build``.
+
+    The wheel is built once per process for the same sources (the build is reproducible) and
+    copied into each sample's dist/ after that.
+    """
+    text = pyproject_toml(
+        "sample-app",
+        "1.2.3",
+        description="A sample application with real dependencies.",
+        readme=True,
+        license="MIT",
+        dependencies=["dep-a>=1"],
+        tail=_DEV_ONLY + extra + "\n",
     )
+    files = {
+        "README.md": "# sample-app\n\nA sample application.\n",
+        "src/sample_app/__init__.py": '__version__ = "1.2.3"\n',
+    }
+    repo = make_repo(path, pyproject=text, files=files)
     if build:
-        build_wheel(path, path / "dist")
+        key = text + repr(sorted(files.items()))
+        if key not in _BUILT:
+            wheel = build_wheel(path, path / "dist")
+            _BUILT[key] = (wheel.name, wheel.read_bytes())
+        else:
+            name, data = _BUILT[key]
+            (path / "dist").mkdir()
+            (path / "dist" / name).write_bytes(data)
     return repo
 
 

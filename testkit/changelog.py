@@ -1,4 +1,4 @@
-"""Helpers for the changelog tests: dated commits and a structural reader of the Markdown."""
+"""For the changelog tests: commits one day apart, and a structural reader of the Markdown."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import Repo
+from testkit.samples import Repo
 
 #: Keep a Changelog groups in the order the default configuration renders them.
 GROUP_ORDER = ("Breaking changes", "Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")

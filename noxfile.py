@@ -25,7 +25,18 @@ def tests(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def lint(session: nox.Session) -> None:
     """ruff and mypy, both clean."""
-    session.run("python", "-m", "ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
+    session.run(
+        "python",
+        "-m",
+        "ruff",
+        "check",
+        "src",
+        "tests",
+        "testkit",
+        "benchmarks",
+        "demo",
+        "noxfile.py",
+    )
     session.run("python", "-m", "ruff", "format", "--check", "src")
     session.run("python", "-m", "mypy")
 
@@ -49,7 +60,7 @@ def bench(session: nox.Session) -> None:
 
 #: Peer tools the benchmarks compare against, installed into the bench session's own environment.
 BENCH_PEERS: list[str] = [
-    # bench_publish (issue 7): a local index and a sample build
+    # bench_publish: a local index and a sample build
     "pypiserver",
     "passlib",
     "uv",  # also bench_build: plain `uv build` next to the build step

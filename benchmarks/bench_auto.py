@@ -37,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
 from genrepo import generate, tag_version
+
 from testkit.samples import commit, git, init_repo, tag
 
 TIMEOUT = 120.0

@@ -19,10 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
-from testkit.samples import init_repo, pyproject_toml
-
 import nox_release
 from nox_release.adapters.runner import find_uv
+from testkit.samples import init_repo, pyproject_toml
 
 ENV = {
     **os.environ,

@@ -19,13 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
-from testkit.samples import commit, pyproject_toml
-
 from nox_release import preview_changelog, release_notes, update_changelog
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import tool
 from nox_release.core.version import Version
 from nox_release.steps.changelog import release_changelog_changes
+from testkit.samples import commit, pyproject_toml
 
 KINDS = ("feat", "fix", "perf", "docs", "refactor", "fix(api)", "test", "ci")
 REPEAT = 5

@@ -21,12 +21,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
+from nox_release import publish
+from nox_release.adapters.runner import tool
 from testkit.gitenv import isolated_environ
 from testkit.localindex import local_index
 from testkit.publish import release
-
-from nox_release import publish
-from nox_release.adapters.runner import tool
 
 ROUNDS = 5
 USER, PASSWORD = "bench", "bench-Pw-123"

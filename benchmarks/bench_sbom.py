@@ -25,9 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
-from testkit.samples import init_repo, pyproject_toml
-
 from nox_release import sbom
+from testkit.samples import init_repo, pyproject_toml
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 GIT_ENV = {

@@ -8,10 +8,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from testkit.samples import Repo, make_repo
 
 from nox_release import BumpError, GitError, Project, Version, bump_auto, decide
 from nox_release.adapters.history import newest_release_tag
+from testkit.samples import Repo, make_repo
 
 
 def released(

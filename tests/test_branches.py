@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit.samples import Repo, make_repo
 
 from nox_release import BumpError, GitError, Version, bump
 from nox_release.core.branches import maintenance_line
 from nox_release.steps.branches import release_branch
+from testkit.samples import Repo, make_repo
 
 NO_CHANGELOG = "[tool.nox-release]\nchangelog = false\n"
 

@@ -18,7 +18,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from testkit.samples import EPOCH, Repo, make_sample
 
 from nox_release import (
     BuildResult,
@@ -32,6 +31,7 @@ from nox_release import (
 from nox_release._errors import ArtifactError
 from nox_release.adapters.dist import STALE_DIR, find_artifacts
 from nox_release.adapters.runner import find_uv
+from testkit.samples import EPOCH, Repo, make_sample
 
 pytestmark = pytest.mark.slow
 

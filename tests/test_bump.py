@@ -6,10 +6,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from testkit.samples import Repo, make_repo
 
 from nox_release import BumpError, GitError, ReleaseError, Version, VersionSourceError, bump
 from nox_release.steps.bump import check_versions
+from testkit.samples import Repo, make_repo
 
 
 def test_patch_bump_writes_commits_and_tags(repo: Repo) -> None:
@@ -170,7 +170,7 @@ def test_all_sources_are_written(tmp_path: Path) -> None:
         == "pip install sample==1.3.0rc1\nor: pip install 'sample==1.3.0rc1'\n"
     )
     assert repo.read("docs/install.md") == "Use the tag v1.3.0-rc.1 here.\n"
-    # The release commit carries every version source and the changelog (issue 4), nothing else.
+    # The release commit carries every version source and the changelog, nothing else.
     assert repo.git("show", "--name-only", "--format=", "HEAD").splitlines() == [
         "CHANGELOG.md",
         "README.md",

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 import tomlkit
-from testkit.changelog import Clock, check_structure, entries, parse_changelog
-from testkit.samples import Repo, make_repo
 
 from nox_release import (
     ChangelogError,
@@ -27,6 +25,8 @@ from nox_release import (
 )
 from nox_release.core.changelog import _sections, folded_tags, merge_changelog, tag_pattern
 from nox_release.core.forge import forge_from_remote
+from testkit.changelog import Clock, check_structure, entries, parse_changelog
+from testkit.samples import Repo, make_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,10 +13,10 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from testkit.samples import Repo, make_sample
-from testkit.wheels import rewrite_wheel, wheel_of_version
 
 from nox_release import ArtifactError, Project, build, check_dist, twine_check
+from testkit.samples import Repo, make_sample
+from testkit.wheels import rewrite_wheel, wheel_of_version
 
 pytestmark = pytest.mark.slow
 

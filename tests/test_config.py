@@ -7,10 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from testkit.samples import make_repo
 
 from nox_release import Config, ConfigError, Project, bump, config_from_pyproject, load_config
 from nox_release.core.config import KEYS
+from testkit.samples import make_repo
 
 
 def cfg(table: dict[str, object]) -> Config:

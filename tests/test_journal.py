@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
-from testkit.samples import Repo
 
 from nox_release import ReleaseError
 from nox_release.adapters.git import Git
 from nox_release.pipeline.journal import Journal, ReleaseLock, state_dir
+from testkit.samples import Repo
 
 
 def test_second_release_is_told_who_holds_the_lock(repo: Repo) -> None:

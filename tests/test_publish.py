@@ -8,6 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from nox_release import PublishError, ReleaseError, publish
+from nox_release._errors import IndexReadError
+from nox_release.adapters.credentials import redact_url
+from nox_release.adapters.index import IndexFile, file_sha256, parse_html, read_project
+from nox_release.adapters.runner import tool
+from nox_release.adapters.targets import resolve_target, simple_url_for
+from nox_release.steps.publish import _twine_failure
 from testkit.publish import (
     FlakyIndex,
     Index,
@@ -18,14 +26,6 @@ from testkit.publish import (
     release,
     sha256,
 )
-
-from nox_release import PublishError, ReleaseError, publish
-from nox_release._errors import IndexReadError
-from nox_release.adapters.credentials import redact_url
-from nox_release.adapters.index import IndexFile, file_sha256, parse_html, read_project
-from nox_release.adapters.runner import tool
-from nox_release.adapters.targets import resolve_target, simple_url_for
-from nox_release.steps.publish import _twine_failure
 
 pytestmark = pytest.mark.slow
 

@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
-from testkit.publish import Index
-from testkit.samples import Repo, make_repo
 
 from nox_release import ReleaseError, Version
 from nox_release.adapters.git import Git
 from nox_release.adapters.index import read_project
 from nox_release.pipeline.journal import Journal, ReleaseLock
 from nox_release.pipeline.release import release
+from testkit.publish import Index
+from testkit.samples import Repo, make_repo
 
 pytestmark = pytest.mark.slow
 

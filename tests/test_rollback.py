@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit.samples import Repo, make_repo
 
 from nox_release import ReleaseError, bump
+from testkit.samples import Repo, make_repo
 
 EXTRA = (
     '[tool.nox-release]\nversion-files = ["src/sample/__init__.py",'
@@ -21,7 +21,7 @@ STEPS = [
     "write pyproject.toml",
     "write src/sample/__init__.py",
     "write README.md",
-    "write CHANGELOG.md",  # the changelog edit rides in the same release commit (issue 4)
+    "write CHANGELOG.md",  # the changelog edit rides in the same release commit
     "stage",
     "commit",
     "tag",

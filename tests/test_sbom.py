@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit.samples import Repo
-from testkit.sbom import Wheelhouse, make_sample, serve_directory
 
 from nox_release import ReleaseError, SbomError, SbomResult, sbom, write_checksums
 from nox_release.adapters.runner import tool
+from testkit.samples import Repo
+from testkit.sbom import Wheelhouse, make_sample, serve_directory
 
 pytestmark = pytest.mark.slow
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from testkit.samples import Repo, make_repo
 
 NOXFILE = "import nox_release\n\nnox_release.register()\n"

@@ -23,7 +23,7 @@ from nox_release import (
     release_notes,
     update_changelog,
 )
-from nox_release.core.changelog import _sections, folded_tags, merge_changelog, tag_pattern
+from nox_release.core.changelog import folded_tags, merge_changelog, release_sections, tag_pattern
 from nox_release.core.forge import forge_from_remote
 from testkit.changelog import Clock, check_structure, entries, parse_changelog
 from testkit.samples import Repo, make_repo
@@ -363,7 +363,7 @@ def test_hand_written_file_without_releases_gets_them_below(proj: Repo, clock: C
 )
 def test_which_heading_names_which_release(heading: str, tag: str | None) -> None:
     releases = [(f"v{v}", Version(v)) for v in ("1.0.0", "1.1.0rc1", "1.1.0")]
-    found = _sections([heading + "\n", "text\n"], releases)
+    found = release_sections([heading + "\n", "text\n"], releases)
     assert list(found) == ([tag] if tag else [])
 
 

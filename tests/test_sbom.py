@@ -369,7 +369,7 @@ def test_the_sbom_session(sample: Repo, wheelhouse: Wheelhouse, tmp_path: Path) 
 def test_spdx_mapping_of_licences_that_are_not_spdx_expressions() -> None:
     from datetime import datetime
 
-    from nox_release.steps.sbom.spdx import _spdx_document, _spdx_text
+    from nox_release.steps.sbom.spdx import render_spdx, spdx_document
 
     def component(name: str, licenses: list[dict[str, Any]]) -> dict[str, Any]:
         return {
@@ -392,7 +392,7 @@ def test_spdx_mapping_of_licences_that_are_not_spdx_expressions() -> None:
             {"ref": "two==1.0", "dependsOn": ["unknown==9"]},  # not installed: no edge
         ],
     }
-    text = _spdx_text(_spdx_document(cdx, datetime(2024, 1, 2, 3, 4, 5)), "test")
+    text = render_spdx(spdx_document(cdx, datetime(2024, 1, 2, 3, 4, 5)), "test")
     doc = json.loads(text)
     packages = {p["name"]: p for p in doc["packages"]}
     assert packages["Root_Pkg"]["SPDXID"] == "SPDXRef-Package-root-pkg-1.0"
@@ -410,9 +410,9 @@ TOKEN = "glpat-T0kenAsUser-8d2f"
 
 
 def test_url_secrets_of_installer_arguments() -> None:
-    from nox_release.steps.sbom.installer import _url_secrets
+    from nox_release.steps.sbom.installer import installer_secrets
 
-    found = _url_secrets(
+    found = installer_secrets(
         [
             "--index-url",
             f"https://{TOKEN}@pypi.example/simple/",  # a token as the user: the secret

@@ -53,7 +53,7 @@ def tag_pattern(template: str) -> str:
     return f"^{_rx(head)}[0-9][0-9A-Za-z.+!-]*{_rx(tail)}$"
 
 
-def _exact(tags: Iterable[str]) -> str | None:
+def exact_pattern(tags: Iterable[str]) -> str | None:
     names = sorted(set(tags))
     return f"^(?:{'|'.join(_rx(t) for t in names)})$" if names else None
 
@@ -103,7 +103,7 @@ class _Section:
     level: int
 
 
-def _sections(lines: Sequence[str], releases: Sequence[Release]) -> dict[str, _Section]:
+def release_sections(lines: Sequence[str], releases: Sequence[Release]) -> dict[str, _Section]:
     """The first heading of each release in ``lines`` and where its section ends.
 
     A heading belongs to a release when its text (links' targets removed, so that a compare
@@ -130,7 +130,7 @@ def _sections(lines: Sequence[str], releases: Sequence[Release]) -> dict[str, _S
     return found
 
 
-def _join(rendered: str, newline: str) -> str:
+def as_block(rendered: str, newline: str) -> str:
     """git-cliff's rendering as a block that ends in one blank line, in the file's newlines."""
     text = rendered.replace("\r\n", "\n").strip("\n")
     if not text:
@@ -155,13 +155,15 @@ def merge_changelog(
     lines = existing.splitlines(keepends=True)
     drop = set(remove)
     if drop:
-        spans = sorted((s.start, s.end) for t, s in _sections(lines, releases).items() if t in drop)
+        spans = sorted(
+            (s.start, s.end) for t, s in release_sections(lines, releases).items() if t in drop
+        )
         for start, end in reversed(spans):
             del lines[start:end]
-    block = _join(rendered, newline)
+    block = as_block(rendered, newline)
     if not block:
         return "".join(lines)
-    present = _sections(lines, [r for r in releases if r[0] not in drop])
+    present = release_sections(lines, [r for r in releases if r[0] not in drop])
     if present:
         at = min(s.start for s in present.values())
         return "".join(lines[:at]) + block + "".join(lines[at:])

@@ -19,7 +19,7 @@ from nox_release._errors import ChangelogError, CommandError, ConfigError
 from nox_release.adapters.history import iter_release_tags
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, tool
-from nox_release.core.changelog import Release, _exact, tag_pattern
+from nox_release.core.changelog import Release, exact_pattern, tag_pattern
 from nox_release.core.forge import Forge, forge_from_remote
 from nox_release.core.log import Log
 
@@ -104,7 +104,7 @@ def _cliff_config(project: Project, workdir: Path, forge: Forge | None) -> _Clif
 _WRITING_ENV = ("GIT_CLIFF_PREPEND",)
 
 
-class _Cliff:
+class Cliff:
     """git-cliff for one project: its configuration, tag pattern, links, and a scratch folder."""
 
     def __init__(self, project: Project, runner: Runner | None, log: Log) -> None:
@@ -135,7 +135,7 @@ class _Cliff:
         }
         self._runs = 0
 
-    def __enter__(self) -> _Cliff:
+    def __enter__(self) -> Cliff:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -191,7 +191,7 @@ class _Cliff:
             "--output",
             str(out),
         ]
-        ignored = _exact(ignore)
+        ignored = exact_pattern(ignore)
         theirs = self.config.data.get("git", {}).get("ignore_tags")
         if isinstance(theirs, str) and theirs:
             ignored = f"(?:{theirs})|{ignored}" if ignored else theirs

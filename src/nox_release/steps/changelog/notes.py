@@ -10,10 +10,10 @@ from nox_release._errors import ChangelogError, ReleaseError
 from nox_release.adapters.files import write_atomic
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner
-from nox_release.core.changelog import Release, _join, folded_tags
+from nox_release.core.changelog import Release, as_block, folded_tags
 from nox_release.core.log import Log, quiet
 from nox_release.core.version import Version
-from nox_release.steps.changelog.cliff import _Cliff
+from nox_release.steps.changelog.cliff import Cliff
 from nox_release.steps.decide import decide
 
 __all__ = ["preview_changelog", "release_notes"]
@@ -55,7 +55,7 @@ def preview_changelog(
     elif isinstance(version, str):
         version = Version.parse(version)
     tag = project.config.tags.render(version)
-    with _Cliff(project, runner, log) as cliff:
+    with Cliff(project, runner, log) as cliff:
         releases = cliff.releases()
         newer = [t for t, v in releases if v >= version]
         if newer:
@@ -70,7 +70,7 @@ def preview_changelog(
         earlier = [r for r in releases[:-1] if r[0] not in folded]
         rng = f"{cliff.commit(earlier[-1][0])}..HEAD" if earlier else None
         text = cliff.render(rng, tag=tag, ignore=folded | cliff.strays(), strip="all")
-    text = _join(text, "\n").rstrip("\n") + "\n"
+    text = as_block(text, "\n").rstrip("\n") + "\n"
     echo(text)
     return text
 
@@ -109,7 +109,7 @@ def release_notes(
     ``changelog-fold-prereleases`` is on; a pre-release's notes cover only itself.
     """
     project = Project(root)
-    with _Cliff(project, runner, log) as cliff:
+    with Cliff(project, runner, log) as cliff:
         releases = cliff.releases()
         if not releases:
             raise ChangelogError(
@@ -127,7 +127,7 @@ def release_notes(
         end = cliff.commit(target[0])
         rng = f"{cliff.commit(before[-1][0])}..{end}" if before else end
         text = cliff.render(rng, ignore=folded | cliff.strays(), strip="all")
-    text = _join(text, "\n")
+    text = as_block(text, "\n")
     if not text:
         log(f"{target[0]} has no changes that the changelog shows")
     if output is not None:

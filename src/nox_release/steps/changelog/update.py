@@ -9,11 +9,17 @@ from nox_release.adapters.apply import apply_plan
 from nox_release.adapters.files import read_text
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner
-from nox_release.core.changelog import Release, _join, _sections, folded_tags, merge_changelog
+from nox_release.core.changelog import (
+    Release,
+    as_block,
+    folded_tags,
+    merge_changelog,
+    release_sections,
+)
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import FileChange, Plan
 from nox_release.core.version import Version
-from nox_release.steps.changelog.cliff import _Cliff
+from nox_release.steps.changelog.cliff import Cliff
 
 __all__ = ["release_changelog_changes", "update_changelog"]
 
@@ -40,7 +46,7 @@ def _read_changelog(path: Path, key: str) -> str | None:
 
 
 def _changelog_change(
-    project: Project, cliff: _Cliff, new: Release | None, log: Log
+    project: Project, cliff: Cliff, new: Release | None, log: Log
 ) -> FileChange | None:
     """The edit that adds the releases ``CHANGELOG.md`` lacks (and ``new``, about to be made)."""
     cfg = project.config
@@ -62,11 +68,11 @@ def _changelog_change(
     tag = new[0] if new is not None else None
     if before is None or not before.strip():
         rng = None if new is not None else end()
-        after = _join(cliff.render(rng, tag=tag, ignore=ignore), "\n").rstrip("\n")
+        after = as_block(cliff.render(rng, tag=tag, ignore=ignore), "\n").rstrip("\n")
         return FileChange(path, before, after + "\n") if after else None
     lines = before.splitlines(keepends=True)
-    present = _sections(lines, visible)
-    stale = [t for t in _sections(lines, releases) if t in folded]
+    present = release_sections(lines, visible)
+    stale = [t for t in release_sections(lines, releases) if t in folded]
     if present:
         newest = max((r for r in visible if r[0] in present), key=lambda r: r[1])
         missing = [r for r in visible if r[1] > newest[1]]
@@ -98,7 +104,7 @@ def update_changelog(
     diff is logged and nothing is written. Returns the change made (or planned), or None.
     """
     project = Project(root)
-    with _Cliff(project, runner, log) as cliff:
+    with Cliff(project, runner, log) as cliff:
         change = _changelog_change(project, cliff, None, log)
     if change is None:
         return None
@@ -119,6 +125,6 @@ def release_changelog_changes(
     Called while the release is planned, before anything is written: a git-cliff failure
     raises here and the bump leaves nothing changed.
     """
-    with _Cliff(project, runner, quiet) as cliff:
+    with Cliff(project, runner, quiet) as cliff:
         change = _changelog_change(project, cliff, (tag, version), quiet)
     return (change,) if change is not None else ()

@@ -27,7 +27,7 @@ def _purl(name: str, version: str) -> str:
     return str(PackageURL(type="pypi", name=name, version=version).to_string())
 
 
-def _canonical(name: str) -> str:
+def canonical_name(name: str) -> str:
     from packaging.utils import canonicalize_name
 
     return str(canonicalize_name(name))
@@ -37,7 +37,7 @@ def _canonical_json(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _finish_cyclonedx(doc: dict[str, Any], name: str, version: str) -> dict[str, Any]:
+def finish_cyclonedx(doc: dict[str, Any], name: str, version: str) -> dict[str, Any]:
     """Promote the wheel's component to the root and fill in what cyclonedx-py leaves out."""
     from nox_release import __version__
 
@@ -45,7 +45,8 @@ def _finish_cyclonedx(doc: dict[str, Any], name: str, version: str) -> dict[str,
     matches = [
         c
         for c in components
-        if _canonical(str(c.get("name", ""))) == _canonical(name) and c.get("version") == version
+        if canonical_name(str(c.get("name", ""))) == canonical_name(name)
+        and c.get("version") == version
     ]
     if len(matches) != 1:
         raise SbomError(
@@ -98,7 +99,7 @@ def _finish_cyclonedx(doc: dict[str, Any], name: str, version: str) -> dict[str,
     return ordered
 
 
-def _validate_cyclonedx(text: str, where: str) -> None:
+def validate_cyclonedx(text: str, where: str) -> None:
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
 

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from nox_release._errors import SbomError
-from nox_release.steps.sbom.wheel import _dist_info
+from nox_release.steps.sbom.wheel import dist_info_name
 
 __all__ = ["embed_sbom"]
 
@@ -33,7 +33,7 @@ def embed_sbom(wheel: Path, filename: str, data: bytes) -> bytes:
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(wheel) as src:
-            dist_info = _dist_info(src, wheel)
+            dist_info = dist_info_name(src, wheel)
             record_name = f"{dist_info}/RECORD"
             target = f"{dist_info}/sboms/{filename}"
             infos = src.infolist()

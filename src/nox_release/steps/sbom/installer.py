@@ -19,14 +19,14 @@ from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, find_uv, scrub
 
 
-def _env_python(env: Path) -> Path:
+def env_python(env: Path) -> Path:
     if os.name == "nt":
         return env / "Scripts" / "python.exe"
     return env / "bin" / "python"
 
 
 @dataclass(frozen=True)
-class _Installer:
+class Installer:
     """The commands that make the isolated environment and install into it."""
 
     uv: str | None  # the uv binary, or None for venv + pip
@@ -41,7 +41,7 @@ class _Installer:
         return [sys.executable, "-m", "venv", "--without-pip", str(env)]
 
     def install(self, env: Path, args: Sequence[str]) -> list[str]:
-        py = str(_env_python(env))
+        py = str(env_python(env))
         if self.uv:
             return [self.uv, "pip", "install", "--python", py, *args]
         return [
@@ -57,13 +57,13 @@ class _Installer:
         ]
 
     def check(self, env: Path) -> list[str]:
-        py = str(_env_python(env))
+        py = str(env_python(env))
         if self.uv:
             return [self.uv, "pip", "check", "--python", py]
         return [sys.executable, "-m", "pip", "--python", py, "check"]
 
 
-def _installer(choice: str) -> _Installer:
+def choose_installer(choice: str) -> Installer:
     if choice not in ("auto", "uv", "pip"):
         raise SbomError(f"installer {choice!r} is not one of auto, uv, pip.")
     uv = None if choice == "pip" else find_uv()
@@ -76,10 +76,10 @@ def _installer(choice: str) -> _Installer:
             f"neither uv nor pip is installed next to nox-release ({sys.executable}): install "
             "one of them ('python -m ensurepip' or 'pip install uv') to make the SBOM environment."
         )
-    return _Installer(uv)
+    return Installer(uv)
 
 
-def _index_args(
+def installer_index_args(
     find_links: Sequence[Path | str],
     no_index: bool,
     index_url: str | None,
@@ -97,7 +97,7 @@ def _index_args(
     return args + list(extra)
 
 
-def _url_secrets(args: Sequence[str]) -> list[str]:
+def installer_secrets(args: Sequence[str]) -> list[str]:
     """Credentials in URLs among the installer arguments (index URLs, find-links, ``--opt=URL``):
     a password, or a token given as the user (``https://TOKEN@host/simple``); never shown."""
     out: list[str] = []
@@ -108,7 +108,7 @@ def _url_secrets(args: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _lock_file(project: Project, lock: str | Path) -> Path:
+def lock_file(project: Project, lock: str | Path) -> Path:
     path = Path(lock)
     path = path if path.is_absolute() else project.root / path
     if not path.is_file():
@@ -119,11 +119,11 @@ def _lock_file(project: Project, lock: str | Path) -> Path:
     return path
 
 
-def _is_uv_lock(path: Path) -> bool:
+def is_uv_lock(path: Path) -> bool:
     return path.name == "uv.lock"
 
 
-def _export_uv_lock(project: Project, lock: Path, out: Path) -> list[str]:
+def export_uv_lock(project: Project, lock: Path, out: Path) -> list[str]:
     """``uv export``: the runtime part of uv.lock (no dependency groups, no extras, no project)."""
     uv = find_uv()
     if uv is None:
@@ -145,7 +145,7 @@ def _export_uv_lock(project: Project, lock: Path, out: Path) -> list[str]:
     ]
 
 
-def _run(
+def run_tool(
     runner: Runner,
     argv: Sequence[str],
     what: str,
@@ -163,7 +163,7 @@ def _run(
         raise SbomError(f"{what} failed ({detail}){hint}.") from None
 
 
-def _check_lock(
+def check_lock(
     runner: Runner, argv: Sequence[str], lock: Path, wheel: Path, secrets: Sequence[str]
 ) -> None:
     """The installer's check of the environment: the locked set must satisfy the wheel."""

@@ -14,8 +14,8 @@ from nox_release.adapters.history import head_epoch
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, find_uv
 from nox_release.core.log import Log
-from nox_release.steps.sbom.installer import _Installer, _installer, _is_uv_lock, _lock_file
-from nox_release.steps.sbom.wheel import _pick_wheel, _stem
+from nox_release.steps.sbom.installer import Installer, choose_installer, is_uv_lock, lock_file
+from nox_release.steps.sbom.wheel import pick_wheel, wheel_stem
 from nox_release.steps.verify import check_dist
 
 #: Called with ("cyclonedx", the document as a dict) and ("spdx", the spdx-tools Document) just
@@ -41,7 +41,7 @@ class SbomOptions:
 
 
 @dataclass(frozen=True)
-class _Target:
+class SbomTarget:
     """The checked wheel, what describes it and the files that will be written."""
 
     wheel: Path
@@ -49,7 +49,7 @@ class _Target:
     version: str
     stem: str  # <name>-<version> as the wheel's .dist-info spells it
     lock: Path | None
-    installer: _Installer
+    installer: Installer
     epoch: int | None
     cyclonedx: Path
     spdx: Path
@@ -60,7 +60,7 @@ class _Target:
 # -- resolving the options -----------------------------------------------------------------------
 
 
-def _lock_option(project: Project, lock: str | Path | bool | None) -> str | Path | None:
+def lock_option(project: Project, lock: str | Path | bool | None) -> str | Path | None:
     """``lock``, else the ``sbom-lock`` key; False: no lock even if the key is set."""
     value = project.config.sbom_lock if lock is None else (None if lock is False else lock)
     if value is True:
@@ -68,7 +68,7 @@ def _lock_option(project: Project, lock: str | Path | bool | None) -> str | Path
     return value or None
 
 
-def _redact(options: SbomOptions) -> None:
+def redact_secrets(options: SbomOptions) -> None:
     """Have the runner hide the credentials too, when it is one that can."""
     run = options.runner
     if options.secrets and isinstance(run, SubprocessRunner):
@@ -91,23 +91,23 @@ def _epoch(project: Project) -> int | None:
 # -- checking ------------------------------------------------------------------------------------
 
 
-def _check(options: SbomOptions) -> _Target:
+def check_inputs(options: SbomOptions) -> SbomTarget:
     """Every check before the first write (and before the environment is made)."""
     project, dist = options.project, options.dist
     if not any(p.name.endswith(".whl") for p in find_artifacts(dist)):
-        _pick_wheel(dist, [])  # no wheel: say so before judging the rest of dist/
+        pick_wheel(dist, [])  # no wheel: say so before judging the rest of dist/
     # twine check --strict is the twine-check step's business; the SBOM needs the right wheel.
     checked = check_dist(project, dist, twine=False)
-    wheel = _pick_wheel(dist, [a.path for a in checked.artifacts if a.kind == "wheel"])
+    wheel = pick_wheel(dist, [a.path for a in checked.artifacts if a.kind == "wheel"])
     artifact = next(a for a in checked.artifacts if a.path == wheel)
-    lock = _lock_file(project, options.lock) if options.lock else None
-    installer = _installer(options.installer)
-    if lock is not None and _is_uv_lock(lock) and find_uv() is None:
+    lock = lock_file(project, options.lock) if options.lock else None
+    installer = choose_installer(options.installer)
+    if lock is not None and is_uv_lock(lock) and find_uv() is None:
         raise SbomError(f"{lock} is a uv lock file and needs uv to be read: install uv.")
     epoch = _epoch(project)
-    stem = _stem(wheel)
+    stem = wheel_stem(wheel)
     sums = dist / CHECKSUMS
-    return _Target(
+    return SbomTarget(
         wheel=wheel,
         name=artifact.name,
         version=artifact.version,

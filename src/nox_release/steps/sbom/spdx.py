@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from nox_release._errors import SbomError
-from nox_release.steps.sbom.cyclonedx import _canonical
+from nox_release.steps.sbom.cyclonedx import canonical_name
 
 SPDX_VERSION = "SPDX-2.3"
 
@@ -23,7 +23,7 @@ _SPDX_ID_BAD = re.compile(r"[^A-Za-z0-9.-]+")
 
 
 def _spdx_id(name: str, version: str) -> str:
-    return "SPDXRef-Package-" + _SPDX_ID_BAD.sub("-", f"{_canonical(name)}-{version}")
+    return "SPDXRef-Package-" + _SPDX_ID_BAD.sub("-", f"{canonical_name(name)}-{version}")
 
 
 def _spdx_license(component: dict[str, Any]) -> tuple[Any, str | None]:
@@ -98,7 +98,7 @@ def _spdx_package(component: dict[str, Any], spdx_id: str, purpose: Any) -> Any:
     )
 
 
-def _spdx_document(cdx: dict[str, Any], created: datetime) -> Any:
+def spdx_document(cdx: dict[str, Any], created: datetime) -> Any:
     """The SPDX 2.3 document of the same components and dependency edges as ``cdx``."""
     from spdx_tools.spdx.model.actor import Actor, ActorType
     from spdx_tools.spdx.model.document import CreationInfo, Document
@@ -136,7 +136,7 @@ def _spdx_document(cdx: dict[str, Any], created: datetime) -> Any:
         spdx_version=SPDX_VERSION,
         spdx_id="SPDXRef-DOCUMENT",
         name=f"{name}-{version}",
-        document_namespace=f"https://spdx.org/spdxdocs/{_canonical(name)}-{version}-{serial}",
+        document_namespace=f"https://spdx.org/spdxdocs/{canonical_name(name)}-{version}-{serial}",
         creators=creators,
         created=created,
         creator_comment=f"The same inventory as the CycloneDX document {cdx['serialNumber']}.",
@@ -144,7 +144,7 @@ def _spdx_document(cdx: dict[str, Any], created: datetime) -> Any:
     return Document(info, packages=packages, relationships=relationships)
 
 
-def _spdx_text(document: Any, where: str) -> str:
+def render_spdx(document: Any, where: str) -> str:
     """Validate with spdx-tools, write JSON, and validate again what was written (round trip)."""
     from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
     from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document

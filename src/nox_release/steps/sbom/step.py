@@ -19,28 +19,28 @@ from nox_release.core.log import Log, quiet
 from nox_release.core.paths import relpath
 from nox_release.steps.sbom.cyclonedx import (
     CYCLONEDX_VERSION,
-    _finish_cyclonedx,
-    _validate_cyclonedx,
+    finish_cyclonedx,
+    validate_cyclonedx,
 )
 from nox_release.steps.sbom.embed import embed_sbom
 from nox_release.steps.sbom.installer import (
-    _check_lock,
-    _env_python,
-    _export_uv_lock,
-    _index_args,
-    _is_uv_lock,
-    _run,
-    _url_secrets,
+    check_lock,
+    env_python,
+    export_uv_lock,
+    installer_index_args,
+    installer_secrets,
+    is_uv_lock,
+    run_tool,
 )
 from nox_release.steps.sbom.options import (
     SbomOptions,
+    SbomTarget,
     ValidateHook,
-    _check,
-    _lock_option,
-    _redact,
-    _Target,
+    check_inputs,
+    lock_option,
+    redact_secrets,
 )
-from nox_release.steps.sbom.spdx import SPDX_VERSION, _spdx_document, _spdx_text
+from nox_release.steps.sbom.spdx import SPDX_VERSION, render_spdx, spdx_document
 
 __all__ = ["SbomResult", "sbom"]
 
@@ -75,18 +75,18 @@ class _Plan:
 # -- planning ------------------------------------------------------------------------------------
 
 
-def _plan(options: SbomOptions, target: _Target, tmp_name: str) -> _Plan:
+def _plan(options: SbomOptions, target: SbomTarget, tmp_name: str) -> _Plan:
     """The commands that install the wheel (or the locked set) and run cyclonedx-py."""
     tmp, lock, chosen = Path(tmp_name), target.lock, target.installer
     env, requirements = tmp / "env", tmp / "locked.txt"
     commands: list[list[str]] = []
-    if lock is not None and _is_uv_lock(lock):
-        commands.append(_export_uv_lock(options.project, lock, requirements))
+    if lock is not None and is_uv_lock(lock):
+        commands.append(export_uv_lock(options.project, lock, requirements))
     commands.append(chosen.create(env))
     if lock is None:
         commands.append(chosen.install(env, [*options.index_args, str(target.wheel)]))
     else:
-        req = requirements if _is_uv_lock(lock) else lock
+        req = requirements if is_uv_lock(lock) else lock
         # Two installs: a lock with hashes turns on pip's hash-checking mode, which would
         # refuse the wheel (a local file with no hash in the lock).
         commands.append(chosen.install(env, ["--no-deps", *options.index_args, "-r", str(req)]))
@@ -105,7 +105,7 @@ def _plan(options: SbomOptions, target: _Target, tmp_name: str) -> _Plan:
             "--no-validate",  # the finished document is validated (_documents)
             "--output-file",
             str(raw),
-            str(_env_python(env)),
+            str(env_python(env)),
         ]
     )
     return _Plan(tuple(tuple(c) for c in commands), raw, tmp_name)
@@ -113,7 +113,7 @@ def _plan(options: SbomOptions, target: _Target, tmp_name: str) -> _Plan:
 
 def _result(
     options: SbomOptions,
-    target: _Target,
+    target: SbomTarget,
     plan: _Plan,
     components: tuple[tuple[str, str], ...] = (),
 ) -> SbomResult:
@@ -130,7 +130,7 @@ def _result(
     )
 
 
-def _dry_run(options: SbomOptions, target: _Target, plan: _Plan) -> SbomResult:
+def _dry_run(options: SbomOptions, target: SbomTarget, plan: _Plan) -> SbomResult:
     """Print the commands and the files; nothing is installed or written."""
     log, root, wheel = options.log, options.project.root, target.wheel
     log(f"sbom of {relpath(wheel, root)} (dry run: nothing installed or written)")
@@ -153,7 +153,7 @@ def _dry_run(options: SbomOptions, target: _Target, plan: _Plan) -> SbomResult:
 # -- installing and reading the environment ------------------------------------------------------
 
 
-def _inventory(options: SbomOptions, target: _Target, plan: _Plan) -> dict[str, Any]:
+def _inventory(options: SbomOptions, target: SbomTarget, plan: _Plan) -> dict[str, Any]:
     """Run the plan: cyclonedx-py's document of the fresh environment, as it wrote it."""
     run, lock, wheel, secrets = options.runner, target.lock, target.wheel, options.secrets
     options.log(
@@ -161,18 +161,18 @@ def _inventory(options: SbomOptions, target: _Target, plan: _Plan) -> dict[str, 
         + (f" with the locked set of {relpath(lock, options.project.root)}" if lock else "")
     )
     steps = iter(plan.commands)
-    if lock is not None and _is_uv_lock(lock):
-        _run(run, next(steps), f"exporting {lock} with 'uv export --frozen'")
-    _run(run, next(steps), "creating the isolated environment")
+    if lock is not None and is_uv_lock(lock):
+        run_tool(run, next(steps), f"exporting {lock} with 'uv export --frozen'")
+    run_tool(run, next(steps), "creating the isolated environment")
     if lock is not None:
         what = f"installing the locked set of {lock.name}"
-        _run(run, next(steps), what, hint=_HINT, secrets=secrets)
+        run_tool(run, next(steps), what, hint=_HINT, secrets=secrets)
     what = f"installing {wheel.name} into a fresh environment"
-    _run(run, next(steps), what, hint=_HINT, secrets=secrets)
+    run_tool(run, next(steps), what, hint=_HINT, secrets=secrets)
     if lock is not None:
-        _check_lock(run, next(steps), lock, wheel, secrets)
+        check_lock(run, next(steps), lock, wheel, secrets)
     sde = {"SOURCE_DATE_EPOCH": str(target.epoch)} if target.epoch is not None else None
-    _run(run, next(steps), "cyclonedx-py environment", env=sde)
+    run_tool(run, next(steps), "cyclonedx-py environment", env=sde)
     raw: dict[str, Any] = json.loads(plan.raw.read_text(encoding="utf-8"))
     return raw
 
@@ -181,28 +181,28 @@ def _inventory(options: SbomOptions, target: _Target, plan: _Plan) -> dict[str, 
 
 
 def _documents(
-    options: SbomOptions, target: _Target, raw: dict[str, Any]
+    options: SbomOptions, target: SbomTarget, raw: dict[str, Any]
 ) -> tuple[dict[str, Any], str, str]:
     """The finished CycloneDX document, and the CycloneDX and SPDX texts, both validated."""
     hook, where = options.before_validate, target.wheel.name
-    cdx = _finish_cyclonedx(raw, target.name, target.version)
+    cdx = finish_cyclonedx(raw, target.name, target.version)
     if hook is not None:
         hook("cyclonedx", cdx)
     cdx_text = json.dumps(cdx, indent=2, ensure_ascii=False) + "\n"
-    _validate_cyclonedx(cdx_text, where)
+    validate_cyclonedx(cdx_text, where)
 
     created = (
         datetime.fromtimestamp(target.epoch, tz=timezone.utc)
         if target.epoch is not None
         else datetime.now(tz=timezone.utc).replace(microsecond=0)
     )
-    spdx_doc = _spdx_document(cdx, created.replace(tzinfo=None))
+    spdx_doc = spdx_document(cdx, created.replace(tzinfo=None))
     if hook is not None:
         hook("spdx", spdx_doc)
-    return cdx, cdx_text, _spdx_text(spdx_doc, where)
+    return cdx, cdx_text, render_spdx(spdx_doc, where)
 
 
-def _write(options: SbomOptions, target: _Target, cdx_text: str, spdx_text: str) -> None:
+def _write(options: SbomOptions, target: SbomTarget, cdx_text: str, spdx_text: str) -> None:
     """Both documents, and with ``embed`` the wheel (and SHA256SUMS): all or nothing."""
     cdx_bytes = cdx_text.encode("utf-8")
     files = {target.cyclonedx: cdx_bytes, target.spdx: spdx_text.encode("utf-8")}
@@ -218,7 +218,9 @@ def _write(options: SbomOptions, target: _Target, cdx_text: str, spdx_text: str)
         txn.write(files)
 
 
-def _report(options: SbomOptions, target: _Target, plan: _Plan, cdx: dict[str, Any]) -> SbomResult:
+def _report(
+    options: SbomOptions, target: SbomTarget, plan: _Plan, cdx: dict[str, Any]
+) -> SbomResult:
     """Say what was written."""
     root = options.project.root
     components = tuple(
@@ -268,22 +270,24 @@ def sbom(
     commands and files are printed; nothing is installed or written.
     """
     project = root if isinstance(root, Project) else Project(root)
-    index_args = _index_args(find_links, no_index, index_url, extra_index_urls, installer_args)
+    index_args = installer_index_args(
+        find_links, no_index, index_url, extra_index_urls, installer_args
+    )
     options = SbomOptions(
         project=project,
         embed=project.config.sbom_embed if embed is None else embed,
-        lock=_lock_option(project, lock),
+        lock=lock_option(project, lock),
         dist=Path(dist) if dist is not None else project.root / project.config.dist_dir,
         index_args=tuple(index_args),
-        secrets=tuple(_url_secrets(index_args)),
+        secrets=tuple(installer_secrets(index_args)),
         installer=installer,
         runner=runner if runner is not None else SubprocessRunner(log=log),
         log=log,
         dry_run=dry_run,
         before_validate=before_validate,
     )
-    _redact(options)
-    target = _check(options)
+    redact_secrets(options)
+    target = check_inputs(options)
     with tempfile.TemporaryDirectory(prefix="nox-release-sbom-") as tmp:
         plan = _plan(options, target, tmp)
         if options.dry_run:

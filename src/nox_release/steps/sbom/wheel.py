@@ -10,7 +10,7 @@ from pathlib import Path
 from nox_release._errors import SbomError
 
 
-def _pick_wheel(dist: Path, wheels: Sequence[Path]) -> Path:
+def pick_wheel(dist: Path, wheels: Sequence[Path]) -> Path:
     """The wheel to describe: the only one, or the best one this interpreter can install."""
     if not wheels:
         raise SbomError(
@@ -38,17 +38,17 @@ def _pick_wheel(dist: Path, wheels: Sequence[Path]) -> Path:
     return best[1]
 
 
-def _dist_info(zf: zipfile.ZipFile, wheel: Path) -> str:
+def dist_info_name(zf: zipfile.ZipFile, wheel: Path) -> str:
     names = [n for n in zf.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
     if len(names) != 1:
         raise SbomError(f"{wheel} has no single .dist-info/METADATA: rebuild it.")
     return names[0].split("/", 1)[0]
 
 
-def _stem(wheel: Path) -> str:
+def wheel_stem(wheel: Path) -> str:
     """``<name>-<version>`` exactly as the wheel's ``.dist-info`` folder spells it."""
     try:
         with zipfile.ZipFile(wheel) as zf:
-            return _dist_info(zf, wheel).removesuffix(".dist-info")
+            return dist_info_name(zf, wheel).removesuffix(".dist-info")
     except (OSError, zipfile.BadZipFile) as exc:
         raise SbomError(f"{wheel} cannot be read ({exc}): rebuild it.") from None

@@ -2,7 +2,7 @@
 
 Git then sees only ``home/.gitconfig``: a known identity, no signing, no global hooks or
 templates, ``main`` as the first branch; and nothing of the calling shell's ``GIT_*`` state, CI
-output file or reproducible-build clock. The pytest fixtures (``testkit.fixtures.git``) apply it
+output file or reproducible-build clock. The uv and pip caches stay the user's. The pytest fixtures (``testkit.fixtures.git``) apply it
 per test and per session with a monkeypatch; :func:`isolated_environ` gives the same as a
 dictionary for a subprocess.
 """
@@ -30,6 +30,15 @@ _GITCONFIG = (
 )
 
 
+#: The package caches of the user running the tests, kept although HOME changes: an isolated
+#: build or an SBOM environment then finds its backend and dependencies in the cache instead of
+#: downloading them again for every test (uv and pip caches are safe to share between processes).
+_CACHES = {
+    "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv"),
+    "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip"),
+}
+
+
 class Environ(Protocol):
     """What :func:`isolate` needs of ``pytest.MonkeyPatch``."""
 
@@ -43,7 +52,12 @@ def isolation(home: Path, *, name: str = NAME, email: str = EMAIL) -> dict[str, 
     home.mkdir(parents=True, exist_ok=True)
     config = home / ".gitconfig"
     config.write_text(_GITCONFIG.format(name=name, email=email))
-    return {"GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(home)}
+    return {
+        "GIT_CONFIG_GLOBAL": str(config),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(home),
+        **_CACHES,
+    }
 
 
 def isolate(env: Environ, home: Path) -> None:

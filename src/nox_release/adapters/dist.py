@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from nox_release._errors import ArtifactError
-from nox_release.adapters.files import write_atomic
+from nox_release.adapters.files import Transaction
 
 __all__ = [
     "CHECKSUMS",
@@ -131,5 +131,6 @@ def write_checksums(dist: Path, paths: list[Path] | None = None) -> Path:
     """Write ``dist/SHA256SUMS`` (``sha256sum`` format) for ``paths`` (default: the artifacts),
     atomically: a reader sees the old file or the new one, never a part."""
     out = dist / CHECKSUMS
-    write_atomic(out, checksums_text(paths if paths is not None else find_artifacts(dist)))
+    with Transaction() as txn:
+        txn.write({out: checksums_text(paths if paths is not None else find_artifacts(dist))})
     return out

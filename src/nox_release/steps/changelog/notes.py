@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nox_release._errors import ChangelogError, ReleaseError
-from nox_release.adapters.files import write_atomic
+from nox_release.adapters.files import Transaction
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner
 from nox_release.core.changelog import Release, as_block, folded_tags
@@ -133,8 +133,9 @@ def release_notes(
     if output is not None:
         path = Path(output)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, text)
+            with Transaction() as txn:
+                txn.mkdir(path.parent)
+                txn.write({path: text})
         except OSError as exc:
             raise ChangelogError(
                 f"cannot write the release notes to {path} ({exc.strerror or exc}): give "

@@ -7,7 +7,6 @@ there.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 from nox_release._errors import ChangelogError, CommandError, ConfigError
 from nox_release.adapters.history import iter_release_tags
 from nox_release.adapters.project import Project
-from nox_release.adapters.runner import Runner, SubprocessRunner, tool
+from nox_release.adapters.runner import Runner, SubprocessRunner, strip_ansi, tool
 from nox_release.core.changelog import Release, exact_pattern, tag_pattern
 from nox_release.core.forge import Forge, forge_from_remote
 from nox_release.core.log import Log
@@ -213,7 +212,7 @@ class Cliff:
         output = exc.output or str(exc)
         lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
         errors = [ln for ln in lines if ln.startswith("Error")] or lines[-1:]
-        detail = _ANSI.sub("", errors[-1]) if errors else f"exit code {exc.returncode}"
+        detail = strip_ansi(errors[-1]) if errors else f"exit code {exc.returncode}"
         if self.config.default:
             way_out = "this is a nox-release bug, please report it"
         else:
@@ -222,6 +221,3 @@ class Cliff:
             f"git-cliff could not render the changelog with {self.config.source} ({detail}): "
             f"{way_out}."
         )
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -9,7 +9,6 @@ import os
 import socketserver
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from nox_release.adapters.runner import tool
 from testkit.localindex import LocalIndex
 from testkit.localindex import free_port as free_port  # re-exported for the tests
 from testkit.samples import Repo, make_repo
+from testkit.serving import serving
 
 USERNAME = "uploader"
 PASSWORD = "Corr3ct-h0rse-battery"
@@ -148,15 +148,9 @@ def flaky_server() -> Iterator[FlakyIndex]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    index.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        index.url = url
         yield index
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager
@@ -171,10 +165,5 @@ def raw_http(answer: bytes) -> Iterator[str]:
 
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(server) as url:
+        yield url

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from testkit.samples import Repo, make_repo, pyproject_toml
+from testkit.serving import serving
 
 #: The sample project's optional dependencies and dependency groups: devdep only.
 _DEV_ONLY = '\n[project.optional-dependencies]\ntest = ["devdep"]\n\n[dependency-groups]\ndev = ["devdep"]\n'
@@ -135,11 +135,5 @@ def serve_directory(path: Path) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(path)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(path)))) as url:
+        yield url

@@ -38,7 +38,9 @@ def apply_plan(plan: Plan, git: Git, *, before_step: StepHook | None = None) -> 
     """
     hook = before_step or (lambda _step: None)
     head, branch = git.head(), git.branch()
-    txn = Transaction()
+    backups = git.state_dir() / "originals"  # outside the work tree: a kill -9 leaves no litter
+    backups.mkdir(exist_ok=True)
+    txn = Transaction(backups)
     for change in plan.changes:  # every planned file comes back, whoever touched it meanwhile
         txn.protect(change.path, change.path.read_bytes() if change.path.exists() else None)
     progress = _Progress()

@@ -10,6 +10,7 @@ rename, so its inode, mode and times come back too; new files and folders are re
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import shutil
@@ -65,10 +66,10 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         raise
 
 
-def _second_name(path: Path) -> str:
-    """A second name for ``path``'s current file, next to it: a hard link (the same file, not a
-    copy), or a copy where the file system has no hard links."""
-    fd, keep = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".orig")
+def _second_name(path: Path, folder: Path | None) -> str:
+    """A second name for ``path``'s current file, in ``folder`` (None: next to it): a hard link
+    (the same file, not a copy), or a copy where a hard link cannot be made."""
+    fd, keep = tempfile.mkstemp(dir=folder or path.parent, prefix=f".{path.name}.", suffix=".orig")
     os.close(fd)
     os.unlink(keep)
     try:
@@ -78,15 +79,30 @@ def _second_name(path: Path) -> str:
     return keep
 
 
+def _put_back(keep: str, path: Path) -> None:
+    """Give ``path`` its original file back: a rename, or a move across file systems."""
+    try:
+        os.replace(keep, path)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        shutil.move(keep, path)
+
+
 class Transaction:
     """File changes made so far, each with the action that takes it back.
 
     Use it as a context manager: leaving the block by an exception (Ctrl-C included) undoes
     every change, newest first, and re-raises; leaving it normally keeps them. :meth:`undo`
     can also be called by hand (it returns what could not be undone).
+
+    The originals of replaced files are kept under a second name in ``backup_dir`` (None: next
+    to each file) until the transaction ends: for the work tree, a folder outside it, so that
+    a process killed mid-way leaves nothing among the user's files.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, backup_dir: Path | None = None) -> None:
+        self._backup_dir = backup_dir
         self._undo: list[tuple[str, Callable[[], None]]] = []
         self._kept: list[str] = []  # second names of replaced files, dropped on success
 
@@ -126,10 +142,10 @@ class Transaction:
 
     def _replace(self, path: Path, tmp: str) -> None:
         if os.path.lexists(path):
-            keep = _second_name(path)
+            keep = _second_name(path, self._backup_dir)
             self._kept.append(keep)
             os.replace(tmp, path)
-            self._undo.append((f"restore {path}", lambda: os.replace(keep, path)))
+            self._undo.append((f"restore {path}", lambda: _put_back(keep, path)))
         else:
             os.replace(tmp, path)
             self.made(path, path.unlink)

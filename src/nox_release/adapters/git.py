@@ -115,6 +115,13 @@ class Git:
     def git_dir(self) -> Path:
         return Path(self.run("rev-parse", "--absolute-git-dir"))
 
+    def state_dir(self) -> Path:
+        """nox-release's own folder in the git directory (created): never committed, one per
+        clone, and it survives a failed run."""
+        path = self.git_dir() / "nox-release"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
     def head(self) -> str | None:
         """The commit HEAD points at, or None in a repository without commits."""
         out = self.run("rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)

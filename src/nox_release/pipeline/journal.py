@@ -25,9 +25,8 @@ STEPS = ("bump", "build", "sbom", "check", "publish", "push")
 
 
 def state_dir(git: Git) -> Path:
-    path = git.git_dir() / "nox-release"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Where the journal and the lock live (:meth:`Git.state_dir`)."""
+    return git.state_dir()
 
 
 @dataclass

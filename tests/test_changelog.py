@@ -246,19 +246,23 @@ def test_prerelease_tags_fold_into_the_final(
     assert entries(sections[0]) == {"Fixed": ["Found in rc1"]}
     clock.commit(repo, "fix: found in rc2")
     clock.tick()
+    before_final = repo.read("CHANGELOG.md")
     assert bump(repo.path, "final").tag == "v1.3.0"
     md = repo.read("CHANGELOG.md")
     _, sections = parse_changelog(md)
-    check_structure(md, ["1.3.0"])  # the rc sections are folded into the final
-    assert entries(sections[0]) == {
+    # The rc sections already in the file stay byte for byte; the final lists what came after.
+    check_structure(md, ["1.3.0", rc2, rc1])
+    assert entries(sections[0]) == {"Fixed": ["Found in rc2"]}
+    assert md.endswith(before_final[before_final.index("## [" + rc2) :])
+    # A fresh run (no file yet) folds the pre-releases into the final.
+    (repo.path / "CHANGELOG.md").unlink()
+    update_changelog(repo.path)
+    fresh = repo.read("CHANGELOG.md")
+    check_structure(fresh, ["1.3.0"])
+    assert entries(parse_changelog(fresh)[1][0]) == {
         "Added": ["The big feature"],
         "Fixed": ["Found in rc1", "Found in rc2"],
     }
-    # The file a release writes bit by bit is the one a fresh run writes in one go (but for
-    # the date of a release being made, which is today's, not the test clock's).
-    (repo.path / "CHANGELOG.md").unlink()
-    update_changelog(repo.path)
-    assert undated(repo.read("CHANGELOG.md")) == undated(md)
     assert release_notes(repo.path, echo=lambda _t: None).startswith("## [1.3.0] - ")
 
 
@@ -367,16 +371,17 @@ def test_which_heading_names_which_release(heading: str, tag: str | None) -> Non
     assert list(found) == ([tag] if tag else [])
 
 
-def test_merge_keeps_everything_but_folded_sections() -> None:
+def test_merge_keeps_every_section() -> None:
     releases = [(f"v{v}", Version(v)) for v in ("1.0.0", "1.1.0rc1", "1.1.0")]
     existing = (
         "# Log\n\n```\n## [1.1.0rc1] in a code block\n```\n\n"
         "## [1.1.0rc1](https://x/compare/v1.0.0...v1.1.0rc1)\n\n### Fixed\n\n- a\n\n"
         "## [1.0.0]\n\nold\n"
     )
-    out = merge_changelog(existing, "## [1.1.0]\n\n- b\n", releases=releases, remove=["v1.1.0rc1"])
+    out = merge_changelog(existing, "## [1.1.0]\n\n- b\n", releases=releases)
     assert out == (
         "# Log\n\n```\n## [1.1.0rc1] in a code block\n```\n\n## [1.1.0]\n\n- b\n\n"
+        "## [1.1.0rc1](https://x/compare/v1.0.0...v1.1.0rc1)\n\n### Fixed\n\n- a\n\n"
         "## [1.0.0]\n\nold\n"
     )
 

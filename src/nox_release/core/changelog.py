@@ -103,6 +103,34 @@ class _Section:
     level: int
 
 
+#: A setext underline: ``===`` (level 1) or ``---`` (level 2) under a line of text.
+_UNDERLINE = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*\r?\n?$")
+_NOT_SETEXT = re.compile(r"^\s*$|^[ \t]{0,3}(?:[-*+>][ \t]|\||#|\d+[.)](?:[ \t]|$))")
+
+
+def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
+    """``(line index, level, text)`` of each Markdown heading, ATX or setext, outside fences."""
+    out: list[tuple[int, int, str]] = []
+    in_fence = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        m = _HEADING.match(line)
+        if m is not None:
+            out.append((i, len(m.group(1)), _LINK_TARGET.sub("]", m.group(2))))
+            continue
+        u = _UNDERLINE.match(line)
+        if u is not None and i > 0 and not _NOT_SETEXT.match(lines[i - 1]):
+            if out and out[-1][0] == i - 1:
+                continue
+            level = 1 if u.group(1).startswith("=") else 2
+            out.append((i - 1, level, _LINK_TARGET.sub("]", lines[i - 1].strip())))
+    return out
+
+
 def release_sections(lines: Sequence[str], releases: Sequence[Release]) -> dict[str, _Section]:
     """The first heading of each release in ``lines`` and where its section ends.
 
@@ -110,24 +138,60 @@ def release_sections(lines: Sequence[str], releases: Sequence[Release]) -> dict[
     link naming the previous release does not count) names the tag or the version as a whole
     word. The section runs to the next heading of the same or a higher level.
     """
-    headings: list[tuple[int, int, str]] = []
-    in_fence = False
-    for i, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        m = None if in_fence else _HEADING.match(line)
-        if m is not None:
-            headings.append((i, len(m.group(1)), _LINK_TARGET.sub("]", m.group(2))))
+    found_headings = headings(lines)
     names = _release_names(releases)
     found: dict[str, _Section] = {}
-    for n, (i, level, text) in enumerate(headings):
+    for n, (i, level, text) in enumerate(found_headings):
         tag = next((t for t in _named(text, names) if t not in found), None)
         if tag is None:
             continue
-        end = next((j for j, lv, _ in headings[n + 1 :] if lv <= level), len(lines))
+        end = next((j for j, lv, _ in found_headings[n + 1 :] if lv <= level), len(lines))
         found[tag] = _Section(tag, i, end, level)
     return found
+
+
+#: A version in a heading, whatever the tags: "1.2", "v1.2.3", "0.13.0.dev2", "[2.0.0-rc.1]".
+_ANY_VERSION = re.compile(r"(?<![\w.+-])v?(\d+(?:\.\d+)+(?:[-.]?[A-Za-z]+[-.]?\d*)*)(?![\w.+-]*\d)")
+_UNRELEASED = re.compile(r"\bunreleased\b", re.IGNORECASE)
+
+
+def heading_version(text: str) -> Version | None:
+    """The version a release heading names, whatever its style, or None."""
+    for m in _ANY_VERSION.finditer(text):
+        with contextlib.suppress(ReleaseError):
+            return Version.parse(m.group(1).rstrip(".-"))
+    return None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a changelog's releases start: its ``[Unreleased]`` heading and newest release."""
+
+    unreleased: int | None  # index of the [Unreleased] heading line
+    unreleased_body: tuple[int, int] | None  # its entries' lines
+    first_release: int | None  # index of the first release heading
+    newest: Version | None  # the highest version any heading names
+
+
+def layout(lines: Sequence[str]) -> Layout:
+    """The ``[Unreleased]`` heading, the first release heading and the newest version named."""
+    found = headings(lines)
+    unreleased = first = None
+    body: tuple[int, int] | None = None
+    newest: Version | None = None
+    for n, (i, level, text) in enumerate(found):
+        version = heading_version(text)
+        if version is None and _UNRELEASED.search(text) and unreleased is None and first is None:
+            unreleased = i
+            body_start = i + (
+                2 if _UNDERLINE.match(lines[i + 1] if i + 1 < len(lines) else "") else 1
+            )
+            end = next((j for j, lv, _ in found[n + 1 :] if lv <= level), len(lines))
+            body = (body_start, end)
+        if version is not None:
+            first = i if first is None else first
+            newest = version if newest is None or version > newest else newest
+    return Layout(unreleased, body, first, newest)
 
 
 def as_block(rendered: str, newline: str) -> str:
@@ -139,33 +203,38 @@ def as_block(rendered: str, newline: str) -> str:
     return text.replace("\n", newline) if newline != "\n" else text
 
 
-def merge_changelog(
-    existing: str,
-    rendered: str,
-    *,
-    releases: Sequence[Release],
-    remove: Iterable[str] = (),
-) -> str:
-    """``existing`` with the ``remove`` releases' sections taken out and ``rendered`` inserted.
+def _with_entries(block: str, entries: str, newline: str) -> str:
+    """``block`` with hand-written ``entries`` right under its first heading."""
+    head, _, rest = block.partition(newline)
+    return head + newline + newline + entries + newline + rest
 
-    ``rendered`` (the new releases, without header) goes just above the topmost section of any
-    of ``releases``, or at the end when the file has none. Everything else is kept as it was.
+
+def merge_changelog(existing: str, rendered: str, *, releases: Sequence[Release] = ()) -> str:
+    """``existing`` with ``rendered`` (the new releases, without header) inserted; nothing lost.
+
+    The block goes above the newest release heading, whatever its style (one naming any of
+    ``releases``, or any heading naming a version), below the intro and any ``[Unreleased]``
+    heading, whose entries move into the new (newest) section. Without a release heading it goes
+    at the end. Every other byte of the file stays as it was.
     """
     newline = "\r\n" if "\r\n" in existing else "\n"
-    lines = existing.splitlines(keepends=True)
-    drop = set(remove)
-    if drop:
-        spans = sorted(
-            (s.start, s.end) for t, s in release_sections(lines, releases).items() if t in drop
-        )
-        for start, end in reversed(spans):
-            del lines[start:end]
     block = as_block(rendered, newline)
     if not block:
-        return "".join(lines)
-    present = release_sections(lines, [r for r in releases if r[0] not in drop])
-    if present:
-        at = min(s.start for s in present.values())
+        return existing
+    lines = existing.splitlines(keepends=True)
+    lay = layout(lines)
+    starts = [s.start for s in release_sections(lines, releases).values()]
+    if lay.first_release is not None:
+        starts.append(lay.first_release)
+    if lay.unreleased is not None and lay.unreleased_body is not None:
+        start, end = lay.unreleased_body
+        entries = "".join(lines[start:end]).strip("\r\n")
+        if entries.strip():
+            block = _with_entries(block, entries, newline)
+            return "".join(lines[:start]) + newline + block + "".join(lines[end:])
+        return "".join(lines[:end]) + block + "".join(lines[end:])
+    if starts:
+        at = min(starts)
         return "".join(lines[:at]) + block + "".join(lines[at:])
     head = "".join(lines)
     head = head.rstrip("\r\n") + newline + newline if head.strip() else ""

@@ -13,6 +13,7 @@ from nox_release.core.changelog import (
     Release,
     as_block,
     folded_tags,
+    layout,
     merge_changelog,
     release_sections,
 )
@@ -45,19 +46,50 @@ def _read_changelog(path: Path, key: str) -> str | None:
         ) from None
 
 
+def _refuse_unwritable(path: Path, key: str) -> None:
+    """A changelog format nox-release cannot write is refused before anything is written."""
+    if path.suffix.lower() in (".rst", ".rest", ".txt", ".adoc"):
+        kind = "reStructuredText" if path.suffix.lower() in (".rst", ".rest") else "not Markdown"
+        raise ChangelogError(
+            f"{key} is {kind}, which nox-release cannot write: keep it by hand with "
+            "'changelog = false' in [tool.nox-release], or set changelog-file to a Markdown file"
+        )
+
+
+def _missing(lines: list[str], visible: list[Release]) -> tuple[list[Release], Release | None]:
+    """The releases the file lacks (newest last), and the release they start after (or None)."""
+    present = release_sections(lines, visible)
+    if present:
+        newest = max((r for r in visible if r[0] in present), key=lambda r: r[1])
+        return [r for r in visible if r[1] > newest[1]], newest
+    named = layout(lines).newest
+    if named is None:  # no release heading yet: every release goes below the intro
+        return visible, None
+    # Headings name versions but no tag (another tag style): what is newer than all of them.
+    missing = [r for r in visible if r[1] > named]
+    older = [r for r in visible if r not in missing]
+    return missing, (max(older, key=lambda r: r[1]) if older else None)
+
+
 def _changelog_change(
     project: Project, cliff: Cliff, new: Release | None, log: Log
 ) -> FileChange | None:
-    """The edit that adds the releases ``CHANGELOG.md`` lacks (and ``new``, about to be made)."""
+    """The edit that adds the releases the changelog lacks (and ``new``, about to be made).
+
+    Outside the new sections the file stays byte for byte (see :func:`merge_changelog`).
+    """
     cfg = project.config
     path = project.root / cfg.changelog_file
+    _refuse_unwritable(path, cfg.changelog_file)
     releases = cliff.releases()
     if new is not None:
         releases = [*[r for r in releases if r[0] != new[0]], new]
+    before = _read_changelog(path, cfg.changelog_file)
+    lines = (before or "").splitlines(keepends=True)
     folded = folded_tags(releases) if cfg.changelog_fold_prereleases else set()
+    folded -= set(release_sections(lines, releases))  # a section in the file is never folded
     visible = [r for r in releases if r[0] not in folded]
     ignore = folded | cliff.strays()
-    before = _read_changelog(path, cfg.changelog_file)
     if not visible:
         log(f"no release tags of the form {cfg.tag_format} yet: {cfg.changelog_file} is unchanged")
         return None
@@ -70,22 +102,15 @@ def _changelog_change(
         rng = None if new is not None else end()
         after = as_block(cliff.render(rng, tag=tag, ignore=ignore), "\n").rstrip("\n")
         return FileChange(path, before, after + "\n") if after else None
-    lines = before.splitlines(keepends=True)
-    present = release_sections(lines, visible)
-    stale = [t for t in release_sections(lines, releases) if t in folded]
-    if present:
-        newest = max((r for r in visible if r[0] in present), key=lambda r: r[1])
-        missing = [r for r in visible if r[1] > newest[1]]
-        rng = f"{cliff.commit(newest[0])}..{end()}" if missing else None
-    else:
-        missing, rng = visible, (None if new is not None else end())
-    if not missing and not stale:
+    missing, since = _missing(lines, visible)
+    if not missing:
         log(f"{cfg.changelog_file} already has every release")
         return None
-    rendered = cliff.render(rng, tag=tag, ignore=ignore, strip="all") if missing else ""
-    if stale:
-        log(f"folding the sections of {', '.join(sorted(stale))} into their final release")
-    after = merge_changelog(before, rendered, releases=releases, remove=stale)
+    rng = f"{cliff.commit(since[0])}..{end()}" if since is not None else end()
+    if since is None and new is not None:
+        rng = None
+    rendered = cliff.render(rng, tag=tag, ignore=ignore, strip="all")
+    after = merge_changelog(before, rendered, releases=releases)
     if after == before:
         return None
     return FileChange(path, before, after)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nox_release import BumpError, GitError, ReleaseError, Version, VersionSourceError, bump
+from nox_release import BumpError, GitError, Version, VersionSourceError, bump
 from nox_release.steps.bump import check_versions
 from testkit.samples import Repo, make_repo
 
@@ -248,7 +248,15 @@ def test_release_check(repo: Repo) -> None:
         check_versions(repo.path)
 
 
-def test_unnormalised_version_in_file_is_named(tmp_path: Path) -> None:
+def test_unnormalised_version_is_read_with_a_warning_and_written_normalised(
+    tmp_path: Path,
+) -> None:
     repo = make_repo(tmp_path / "p", version="1.2.0-RC1")
-    with pytest.raises(ReleaseError, match=r"pyproject.toml.*'1.2.0-RC1'.*'1.2.0rc1'"):
-        bump(repo.path, "patch")
+    lines: list[str] = []
+    result = bump(repo.path, "pre", log=lines.append)
+    assert result.previous == Version("1.2.0rc1") and result.version == Version("1.2.0rc2")
+    assert any(
+        "pyproject.toml" in line and "'1.2.0-RC1' is not a normalised version" in line
+        for line in lines
+    )
+    assert 'version = "1.2.0rc2"' in repo.read("pyproject.toml")

@@ -55,7 +55,8 @@ def test_the_release_passes_and_the_semver_tag_matches(rel: Repo) -> None:
 
 
 def test_a_version_other_than_the_project_s_fails(rel: Repo) -> None:
-    rel.write("pyproject.toml", rel.read("pyproject.toml").replace("1.2.0rc1", "1.2.0"))
+    for rel_path in ("pyproject.toml", "src/sample/__init__.py"):
+        rel.write(rel_path, rel.read(rel_path).replace("1.2.0rc1", "1.2.0"))
     with pytest.raises(ArtifactError) as err:
         twine_check(rel.path)
     assert f"{WHEEL} has version 1.2.0rc1, expected 1.2.0" in str(err.value)

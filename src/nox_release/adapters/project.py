@@ -9,15 +9,39 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from nox_release._errors import ConfigError, VersionError, VersionSourceError
+from nox_release._errors import ConfigError, GitError, VersionError, VersionSourceError
 from nox_release.adapters.files import read_text
 from nox_release.adapters.git import Git
 from nox_release.core.config import Config, config_from_pyproject
+from nox_release.core.detect import Detection, Found, candidates, detect
 from nox_release.core.paths import relpath
-from nox_release.core.sources import PatternVersion, PyprojectVersion, PythonVersion, VersionSource
+from nox_release.core.sources import (
+    PatternVersion,
+    PyprojectVersion,
+    PythonVersion,
+    SetupCfgVersion,
+    UvLockVersion,
+    VersionSource,
+)
+from nox_release.core.tags import TagFormat, infer_format, newest_first
 from nox_release.core.version import Version
 
-__all__ = ["Project", "load_config"]
+__all__ = ["CHANGELOGS", "Project", "load_config"]
+
+#: Changelog files looked for, in this order, when ``changelog-file`` is not configured.
+CHANGELOGS = (
+    "CHANGELOG.md",
+    "CHANGES.md",
+    "HISTORY.md",
+    "NEWS.md",
+    "docs/changelog.md",
+    "CHANGELOG.rst",
+    "CHANGES.rst",
+    "HISTORY.rst",
+    "NEWS.rst",
+    "docs/changelog.rst",
+    "docs/changes.rst",
+)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -36,6 +60,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomlkit.parse(text).unwrap()
     except TOMLKitError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
+
+
+def _maybe_text(path: Path) -> str | None:
+    """A file's text, or None when it is absent or unreadable (detection only looks)."""
+    try:
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def load_config(root: Path | str = ".") -> Config:
@@ -63,8 +95,40 @@ class Project:
         self.root = Path(root).resolve()
         self.pyproject_path = self.root / "pyproject.toml"
         self.data: Mapping[str, Any] = _read_toml(self.pyproject_path)
-        self.config = config or config_from_pyproject(self.data, source=str(self.pyproject_path))
         self.git = Git(self.root)
+        #: What was found rather than configured, and versions read leniently: for the output.
+        self.notes: list[str] = []
+        self.warnings: list[str] = []
+        if config is None:
+            config = config_from_pyproject(self.data, source=str(self.pyproject_path))
+            config = self._detected_config(config)
+        self.config = config
+
+    @property
+    def configured(self) -> Mapping[str, Any]:
+        """The ``[tool.nox-release]`` table as written (empty when there is none)."""
+        table = self.data.get("tool", {}).get("nox-release", {})
+        return table if isinstance(table, Mapping) else {}
+
+    def _detected_config(self, config: Config) -> Config:
+        """``config`` with the tag format and changelog file the project already uses."""
+        changes: dict[str, Any] = {}
+        if "tag-format" not in self.configured:
+            try:
+                inferred = infer_format(self.git.tag_names("*"))
+            except GitError:
+                inferred = None
+            if inferred is not None and inferred[0] != config.tag_format:
+                changes["tag_format"] = inferred[0]
+            if inferred is not None:
+                self.notes.append(
+                    f"tag format {inferred[0]} (inferred from {inferred[1]} existing tags)"
+                )
+        if "changelog-file" not in self.configured:
+            found = next((n for n in CHANGELOGS if (self.root / n).is_file()), None)
+            if found is not None and found != config.changelog_file:
+                changes["changelog_file"] = found
+        return dataclasses.replace(config, **changes) if changes else config
 
     @cached_property
     def name(self) -> str:
@@ -93,43 +157,84 @@ class Project:
             out.append(Project(path, config=config))
         return tuple(out)
 
+    @cached_property
+    def detection(self) -> Detection:
+        """Where this project keeps its version, found from its files (see core.detect)."""
+        dirs = sorted(
+            relpath(p.parent, self.root)
+            for pattern in ("*/__init__.py", "src/*/__init__.py")
+            for p in self.root.glob(pattern)
+        )
+        setup_cfg = _maybe_text(self.root / "setup.cfg")
+        files = {}
+        for rel in candidates(self.data, setup_cfg, dirs):
+            text = _maybe_text(self.root / rel)
+            if text is not None:
+                files[rel] = text
+        names = [self.data.get("project", {}).get("name")] + [p.name for p in self.packages]
+        return detect(
+            self.data,
+            setup_cfg,
+            files,
+            uv_lock=_maybe_text(self.root / "uv.lock"),
+            lock_names=[n for n in names if isinstance(n, str)],
+        )
+
+    def _source(self, found: Found) -> VersionSource:
+        path = self.root / found.path
+        if found.kind == "pyproject":
+            return PyprojectVersion(path)
+        if found.kind == "poetry":
+            return PyprojectVersion(path, ("tool", "poetry"))
+        if found.kind == "setup.cfg":
+            return SetupCfgVersion(path)
+        if found.kind == "uv.lock":
+            return UvLockVersion(path, found.name)
+        if found.kind == "file":
+            return PatternVersion(path, "{version}")
+        return PythonVersion(path, found.name)
+
+    @property
+    def tag_derived(self) -> bool:
+        """Whether the version comes from git tags (setuptools-scm, hatch-vcs, pdm scm...)."""
+        files = [f for f in self.detection.sources if f.kind != "uv.lock"]
+        return self.detection.scm is not None and not files and not self.config.version_files
+
     def sources(self) -> list[VersionSource]:
-        """Every place this project (and its lockstep packages) keeps the version."""
-        out: list[VersionSource] = []
-        project = self.data.get("project", {})
-        if "version" in project:
-            out.append(PyprojectVersion(self.pyproject_path))
-        elif "version" in project.get("dynamic", []):
-            hatch_path = self.data.get("tool", {}).get("hatch", {}).get("version", {}).get("path")
-            if isinstance(hatch_path, str):
-                out.append(PythonVersion(self.root / hatch_path))
-            elif not self.config.version_files:
-                raise VersionSourceError(
-                    f"{self.pyproject_path} declares a dynamic version but names no file that "
-                    "holds it: set [tool.hatch.version] path, or list the file in "
-                    "[tool.nox-release] version-files."
-                )
+        """Every place this project (and its lockstep packages) keeps the version.
+
+        What is detected, plus the configured ``version-files``; empty for a tag-derived version.
+        """
+        out: list[VersionSource] = [self._source(f) for f in self.detection.sources]
         for vf in self.config.version_files:
             path = self.root / vf.path
             if vf.pattern is not None:
-                out.append(PatternVersion(path, vf.pattern))
+                source: VersionSource = PatternVersion(path, vf.pattern)
             elif path.suffix == ".py":
-                out.append(PythonVersion(path))
+                source = PythonVersion(path)
             elif path.name == "pyproject.toml":
-                out.append(PyprojectVersion(path))
+                source = PyprojectVersion(path)
             else:
                 raise ConfigError(
                     f"version-files entry '{vf.path}' in {self.pyproject_path} is not a .py file: "
                     'give it a pattern, e.g. { path = "%s", pattern = "==={version}" }.' % vf.path
                 )
+            if source not in out:
+                out.append(source)
         for package in self.packages:
             out.extend(s for s in package.sources() if s not in out)
-        if not out and not self.packages:
-            raise VersionSourceError(
-                f"{self.pyproject_path} has no [project] version and no version-files: "
-                "nox-release does not know where the version is."
-            )
+        if not out and not self.packages and not self.tag_derived:
+            raise VersionSourceError(self._nowhere())
         return out
+
+    def _nowhere(self) -> str:
+        d = self.detection
+        what = "a dynamic version" if d.dynamic else "no [project] version"
+        return (
+            f"{self.pyproject_path} has {what} and nox-release found no file holding it "
+            f"(build backend: {d.backend or 'unknown'}): list the file in [tool.nox-release] "
+            'version-files, e.g. version-files = ["src/pkg/__init__.py"]'
+        )
 
     def read_sources(self) -> list[SourceValue]:
         values = []
@@ -149,17 +254,50 @@ class Project:
             values.append(SourceValue(source, source.read(text)))
         return values
 
+    def check_tag_format(self) -> None:
+        """Refuse a ``tag-format`` that names no tag while other tags look like releases."""
+        fmt = self.config.tags
+        names = self.git.tag_names("*")
+        if any(fmt.parse(n) is not None for n in names):
+            return
+        inferred = infer_format(names)
+        if inferred is None:
+            return
+        other = TagFormat(inferred[0])
+        shown = [n for n in names if other.parse(n) is not None][-3:]
+        raise ConfigError(
+            f"tag-format '{fmt.template}' matches none of this repository's tags, but "
+            f"{inferred[1]} tags look like releases ({', '.join(shown)}): set tag-format = "
+            f'"{inferred[0]}" in [tool.nox-release] (or remove it to have it inferred)'
+        )
+
+    def tag_version(self) -> Version:
+        """A tag-derived version: the newest release tag reachable from HEAD (0.0.0 if none)."""
+        fmt = self.config.tags
+        for tag in newest_first(self.git.tag_names(fmt.glob), fmt):
+            if self.git.is_ancestor(tag.ref, "HEAD"):
+                return tag.version
+        return Version("0.0.0")
+
     def version(self) -> Version:
-        """The current version, after checking that every source holds the same one."""
+        """The current version, after checking that every source holds the same one.
+
+        A valid but non-normalised version (``8.5.0.dev``) is read with a warning in
+        :attr:`warnings`; a tag-derived version is the newest release tag's.
+        """
         values = self.read_sources()
+        if not values:
+            return self.tag_version()
         parsed: dict[str, Version | None] = {}
         for value in values:
             try:
-                parsed[value.raw] = Version.parse(value.raw)
+                parsed[value.raw], warning = Version.lenient(value.raw)
             except VersionError:
                 parsed[value.raw] = None
-        # Agreement is on the exact text, not PEP 440 equality: "1" == "1.0.0" as versions,
-        # but a file saying "1" where another says "1.0.0" is a drift (or a misread pattern).
+                continue
+            where = f"{relpath(value.source.path, self.root)} ({value.source.label})"
+            if warning is not None and f"{where}: {warning}" not in self.warnings:
+                self.warnings.append(f"{where}: {warning}")
         distinct = {v.pep440 if v is not None else None for v in parsed.values()}
         if len(distinct) > 1 or None in distinct:
             listing = "; ".join(
@@ -177,5 +315,4 @@ class Project:
                 raise VersionError(
                     f"{relpath(bad.source.path, self.root)} ({bad.source.label}): {exc}"
                 ) from None
-        version = next(v for v in parsed.values() if v is not None)
-        return version
+        return next(v for v in parsed.values() if v is not None)

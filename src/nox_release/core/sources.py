@@ -20,7 +20,14 @@ from typing import Protocol
 from nox_release._errors import VersionSourceError
 from nox_release.core.version import Version
 
-__all__ = ["PatternVersion", "PyprojectVersion", "PythonVersion", "VersionSource"]
+__all__ = [
+    "PatternVersion",
+    "PyprojectVersion",
+    "PythonVersion",
+    "SetupCfgVersion",
+    "UvLockVersion",
+    "VersionSource",
+]
 
 # A version-shaped run of characters: what a placeholder can stand for in free text.
 _VERSIONISH = r"[0-9][0-9A-Za-z.+!-]*"  # greedy: backs off to the literal tail
@@ -47,10 +54,11 @@ class VersionSource(Protocol):
 @dataclass(frozen=True)
 class PyprojectVersion:
     path: Path
+    table: tuple[str, ...] = ("project",)  # ("tool", "poetry") for poetry-core
 
     @property
     def label(self) -> str:
-        return f"{self.path.name} [project] version"
+        return f"{self.path.name} [{'.'.join(self.table)}] version"
 
     def _item(self, text: str) -> tuple[object, object]:
         import tomlkit
@@ -60,16 +68,18 @@ class PyprojectVersion:
             doc = tomlkit.parse(text)
         except TOMLKitError as exc:
             raise VersionSourceError(f"{self.path} is not valid TOML: {exc}.") from None
-        project = doc.get("project")
-        if project is None or "version" not in project:
-            raise VersionSourceError(f"{self.path} has no [project] version.")
+        project: object = doc
+        for key in self.table:
+            project = project.get(key) if hasattr(project, "get") else None
+        if project is None or "version" not in project:  # type: ignore[operator]
+            raise VersionSourceError(f"{self.path} has no [{'.'.join(self.table)}] version.")
         return doc, project
 
     def read(self, text: str) -> str:
         _, project = self._item(text)
         value = project["version"]  # type: ignore[index]
         if not isinstance(value, str):
-            raise VersionSourceError(f"[project] version in {self.path} must be a string.")
+            raise VersionSourceError(f"{self.label} in {self.path} must be a string.")
         return str(value)
 
     def write(self, text: str, version: Version) -> str:
@@ -83,30 +93,94 @@ class PyprojectVersion:
         return tomlkit.dumps(doc)  # type: ignore[arg-type]
 
 
-_PY_VERSION = re.compile(
-    r"^(?P<head>[ \t]*__version__[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*)"
-    r"(?P<q>['\"])(?P<v>[^'\"\n]*)(?P=q)",
-    re.MULTILINE,
-)
+def _py_version(name: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?P<head>[ \t]*{re.escape(name)}[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*)"
+        r"(?P<q>['\"])(?P<v>[^'\"\n]*)(?P=q)",
+        re.MULTILINE,
+    )
 
 
 @dataclass(frozen=True)
 class PythonVersion:
     path: Path
+    name: str = "__version__"
 
     @property
     def label(self) -> str:
-        return f"{self.path.name} __version__"
+        return f"{self.path.name} {self.name}"
 
     def _match(self, text: str) -> re.Match[str]:
-        matches = list(_PY_VERSION.finditer(text))
+        matches = list(_py_version(self.name).finditer(text))
         if len(matches) != 1:
             found = "no" if not matches else f"{len(matches)}"
             raise VersionSourceError(
-                f"{self.path} has {found} '__version__ = \"...\"' lines; nox-release needs exactly "
+                f"{self.path} has {found} '{self.name} = \"...\"' lines; nox-release needs exactly "
                 "one (or list the file with a pattern in version-files)."
             )
         return matches[0]
+
+    def read(self, text: str) -> str:
+        return self._match(text).group("v")
+
+    def write(self, text: str, version: Version) -> str:
+        m = self._match(text)
+        return text[: m.start("v")] + version.pep440 + text[m.end("v") :]
+
+
+_CFG_VERSION = re.compile(r"^(?P<head>version[ \t]*[=:][ \t]*)(?P<v>[0-9][^\s#;]*)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SetupCfgVersion:
+    """``version = 1.2.3`` in the ``[metadata]`` section of ``setup.cfg``."""
+
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name} [metadata] version"
+
+    def _match(self, text: str) -> re.Match[str]:
+        head = re.search(r"^\[metadata\][ \t]*$", text, re.MULTILINE)
+        if head is not None:
+            end = re.compile(r"^\[", re.MULTILINE).search(text, head.end())
+            m = _CFG_VERSION.search(text, head.end(), end.start() if end else len(text))
+            if m is not None:
+                return m
+        raise VersionSourceError(f"{self.path} has no [metadata] version literal.")
+
+    def read(self, text: str) -> str:
+        return self._match(text).group("v")
+
+    def write(self, text: str, version: Version) -> str:
+        m = self._match(text)
+        return text[: m.start("v")] + version.pep440 + text[m.end("v") :]
+
+
+@dataclass(frozen=True)
+class UvLockVersion:
+    """The ``version`` of the project's own package (editable or virtual) in ``uv.lock``."""
+
+    path: Path
+    package: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name} {self.package}"
+
+    def _match(self, text: str) -> re.Match[str]:
+        rx = re.compile(
+            r'^\[\[package\]\]\r?\nname = "' + re.escape(self.package) + r'"\r?\n'
+            r'version = "(?P<v>[^"]*)"\r?\nsource = \{ (?:editable|virtual) = ',
+            re.MULTILINE,
+        )
+        m = rx.search(text)
+        if m is None:
+            raise VersionSourceError(
+                f"{self.path} has no entry for {self.package}: run 'uv lock' and commit uv.lock."
+            )
+        return m
 
     def read(self, text: str) -> str:
         return self._match(text).group("v")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from nox_release._errors import ConfigError, VersionError
 from nox_release.core.version import Version
 
-__all__ = ["ReleaseTag", "TagFormat", "newest_first"]
+__all__ = ["ReleaseTag", "TagFormat", "infer_format", "newest_first"]
 
 _PLACEHOLDERS = ("{version}", "{semver}")
 
@@ -120,3 +120,28 @@ def newest_first(names: Iterable[str], fmt: TagFormat) -> Iterator[ReleaseTag]:
                 tags.append(ReleaseTag(name, version))
         tags.sort(key=lambda t: (t.version, t.name), reverse=True)
         yield from tags
+
+
+#: The formats a project's release tags are recognised in, most usual first.
+_USUAL = ("v{version}", "{version}")
+
+
+def infer_format(names: Iterable[str]) -> tuple[str, int] | None:
+    """The usual tag format most of ``names`` follow, and how many do; None when none does.
+
+    ``v1.2.3`` -> ``v{version}``, ``1.2.3`` -> ``{version}``; pre-release tags written the
+    SemVer way (``v1.2.3-rc.1``) give ``{semver}`` so that new tags look like the old ones.
+    """
+    best: tuple[str, int] | None = None
+    names = list(names)
+    for template in _USUAL:
+        fmt = TagFormat(template)
+        matched = [n for n in names if fmt.parse(n) is not None]
+        if matched and (best is None or len(matched) > best[1]):
+            semver = [n for n in matched if "-" in (fmt.version_text(n) or "")]
+            pep = [n for n in matched if fmt.parse(n).is_prerelease and n not in semver]  # type: ignore[union-attr]
+            chosen = (
+                template.replace("{version}", "{semver}") if len(semver) > len(pep) else template
+            )
+            best = (chosen, len(matched))
+    return best

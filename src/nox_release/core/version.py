@@ -89,6 +89,28 @@ class Version:
         return cls(text)
 
     @classmethod
+    def lenient(cls, text: str) -> tuple[Version, str | None]:
+        """Parse ``text``, accepting a valid but non-normalised PEP 440 version.
+
+        Returns the version and, when ``text`` was not normalised, a warning saying how it was
+        read (a bump writes the normalised form).
+        """
+        try:
+            return cls(text), None
+        except VersionError:
+            try:
+                pv = _PVersion(text)
+            except InvalidVersion:
+                raise VersionError(
+                    f"'{text}' is not a version nox-release can read: {_ACCEPTED}."
+                ) from None
+            if pv.local is not None:
+                raise
+        return cls(str(pv)), (
+            f"'{text}' is not a normalised version: read as '{pv}', which a bump writes"
+        )
+
+    @classmethod
     def from_parts(
         cls,
         release: Sequence[int],

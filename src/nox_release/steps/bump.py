@@ -128,7 +128,8 @@ def plan_release_commit(
     return Plan(
         root=project.git.toplevel(),
         changes=tuple(changes),
-        commit_message=_fill(cfg.commit_message, version, tag, previous),
+        # A tag-derived version with no changelog to write is released by the tag alone.
+        commit_message=_fill(cfg.commit_message, version, tag, previous) if changes else None,
         tag=tag,
         tag_message=_fill(cfg.tag_message, version, tag, previous),
         sign_tag=cfg.sign_tags,
@@ -157,7 +158,16 @@ def release_version(
 ) -> BumpResult:
     """Check, plan and (unless ``dry_run``) apply the release of ``compute(current)``."""
     check_repository(project)
+    project.check_tag_format()
     previous = project.version()
+    for note in project.notes:
+        log(f"detected: {note}")
+    if project.tag_derived:
+        log(
+            f"detected: the version comes from git tags ({project.detection.scm}): no file is written"
+        )
+    for warning in project.warnings:
+        log(f"warning: {warning}")
     version = compute(previous)
     if not version > previous:
         raise BumpError(f"{version.pep440} is not greater than the current {previous.pep440}.")

@@ -13,7 +13,7 @@ from nox_release._errors import ConfigError, GitError, VersionError, VersionSour
 from nox_release.adapters.files import read_text
 from nox_release.adapters.git import Git
 from nox_release.core.config import Config, config_from_pyproject
-from nox_release.core.detect import Detection, Found, candidates, detect
+from nox_release.core.detect import Detection, Found, candidates, detect, setup_cfg_value
 from nox_release.core.paths import relpath
 from nox_release.core.sources import (
     PatternVersion,
@@ -134,6 +134,10 @@ class Project:
     def name(self) -> str:
         """The project's distribution name from ``[project] name``."""
         name = self.data.get("project", {}).get("name")
+        if not isinstance(name, str):  # poetry-core, then setup.cfg
+            name = self.data.get("tool", {}).get("poetry", {}).get("name")
+        if not isinstance(name, str):
+            name = setup_cfg_value(_maybe_text(self.root / "setup.cfg"), "metadata", "name")
         if not isinstance(name, str):
             if self.config.packages:  # a lockstep root need not be a package itself
                 return self.root.name
@@ -171,13 +175,16 @@ class Project:
             text = _maybe_text(self.root / rel)
             if text is not None:
                 files[rel] = text
-        names = [self.data.get("project", {}).get("name")] + [p.name for p in self.packages]
+        try:
+            names = [self.name, *(p.name for p in self.packages)]
+        except ConfigError:
+            names = []
         return detect(
             self.data,
             setup_cfg,
             files,
             uv_lock=_maybe_text(self.root / "uv.lock"),
-            lock_names=[n for n in names if isinstance(n, str)],
+            lock_names=names,
         )
 
     def _source(self, found: Found) -> VersionSource:

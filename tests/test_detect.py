@@ -263,3 +263,39 @@ def test_uv_lock_stays_consistent_after_a_bump(tmp_path: Path) -> None:
     bump(repo.path, "patch")
     assert 'version = "1.4.1"' in repo.read("uv.lock")
     subprocess.run([UV, "lock", "--check", "-q"], cwd=repo.path, check=True, env=env)
+
+
+def test_a_dry_run_tries_an_uncommitted_setting_with_a_warning(tmp_path: Path) -> None:
+    repo = repo_of(tmp_path / "p", "static-with-dunder-and-version-py")
+    text = repo.read("pyproject.toml") + '\n[tool.nox-release]\ntag-format = "v{semver}"\n'
+    repo.write("pyproject.toml", text)
+    lines: list[str] = []
+    result = bump(repo.path, "minor", pre="rc", dry_run=True, log=lines.append)
+    assert result.tag == "v1.5.0-rc.1" and not result.applied
+    assert any(line.startswith("warning: uncommitted changes (pyproject.toml)") for line in lines)
+    assert repo.read("pyproject.toml") == text  # nothing written
+
+
+def test_release_init_shows_and_writes_what_was_detected(tmp_path: Path) -> None:
+    from nox_release.steps.init import init_project
+
+    files = dict(LAYOUTS["static-with-dunder-and-version-py"][0])
+    files["pyproject.toml"] += (
+        '\n# kept as written\n[tool.commitizen]\ntag_format = "$version"\n'
+        'version_files = ["src/pkg/extra.py:__version__", "README.md:pkg=="]\n'
+    )
+    repo = Repo(init_repo(tmp_path / "p", {**files, ".gitignore": GITIGNORE}))
+    repo.tag("1.4.0")
+    before = repo.read("pyproject.toml")
+    lines: list[str] = []
+    shown = init_project(repo.path, log=lines.append)
+    assert not shown.written and repo.read("pyproject.toml") == before
+    assert "version source: src/pkg/__init__.py (__version__ literal)" in lines
+    assert "tag format: {version}" in lines and "read [tool.commitizen]" in lines
+    assert any("README.md:pkg== (commitizen) needs a pattern" in line for line in lines)
+    init_project(repo.path, write=True)
+    after = repo.read("pyproject.toml")
+    assert after.startswith(before)  # the rest of the file is untouched
+    table = tomlkit.parse(after)["tool"]["nox-release"]  # type: ignore[index]
+    assert table["tag-format"] == "{version}" and table["changelog-file"] == "CHANGELOG.md"
+    assert table["version-files"] == ["src/pkg/extra.py"]

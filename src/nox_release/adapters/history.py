@@ -78,10 +78,13 @@ def release_tags_at(project: Project, rev: str = "HEAD") -> list[ReleaseTag]:
     return [ReleaseTag(name, v) for name, v in parsed if v is not None]
 
 
-def check_repository(project: Project, *, detached_ok: bool = False) -> None:
+def check_repository(
+    project: Project, *, detached_ok: bool = False, dirty_ok: bool = False
+) -> None:
     """The repository state every mutating step starts from: a commit, a branch, a clean tree.
 
-    ``detached_ok`` accepts a detached HEAD (publish: CI checks out the release tag that way).
+    ``detached_ok`` accepts a detached HEAD (publish: CI checks out the release tag that way);
+    ``dirty_ok`` accepts uncommitted changes (a dry run, which writes nothing).
     """
     git = project.git
     git.toplevel()
@@ -93,7 +96,7 @@ def check_repository(project: Project, *, detached_ok: bool = False) -> None:
         raise GitError(
             "HEAD is detached: check out the branch to release from (for example 'git switch main')."
         )
-    dirty = git.dirty_files()
+    dirty = [] if dirty_ok else git.dirty_files()
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
         raise GitError(

@@ -92,7 +92,7 @@ KEYS: tuple[Key, ...] = (
     Key(
         "version-files",
         "version-files",
-        'Files besides `pyproject.toml` that hold the version: a path (`.py` files: `__version__`) or `{path = "...", pattern = "...{version}..."}`.',
+        'Files that hold the version, added to those detected: a path (`.py` files: `__version__`) or `{path = "...", pattern = "...{version}..."}`.',
     ),
     Key(
         "commit-message",

@@ -110,3 +110,20 @@ def _release_branch(session: Session, root: Path) -> None:
     parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     args = parse(session, parser)
     release_branch(str(root), from_tag=args.from_tag, dry_run=args.dry_run, log=session.log)
+
+
+_INIT_DOC = (
+    "Show what nox-release detects (version sources, tag format, changelog, build backend, "
+    "packages); --write records it in [tool.nox-release]. Options: --write, --dry-run."
+)
+
+
+@registered("release-init", _INIT_DOC)
+def release_init(session: Session, root: Path) -> None:
+    from nox_release.steps.init import init_project
+
+    parser = parser_for("release-init", _INIT_DOC)
+    parser.add_argument("--write", action="store_true", help="write [tool.nox-release]")
+    parser.add_argument("--dry-run", action="store_true", help="print the change, write nothing")
+    args = parse(session, parser)
+    init_project(root, write=args.write, dry_run=args.dry_run, log=session.log)

@@ -46,12 +46,13 @@ class BumpResult:
     warnings: tuple[str, ...] = field(default=())
 
 
-def preflight(project: Project, version: Version, tag: str) -> list[str]:
+def preflight(project: Project, version: Version, tag: str, *, dry_run: bool = False) -> list[str]:
     """Every check a release of ``version`` as ``tag`` must pass before its first write.
 
-    Returns warnings (things that could not be checked); raises for anything that fails.
+    Returns warnings (things that could not be checked); raises for anything that fails. A
+    ``dry_run`` accepts uncommitted changes, with a warning.
     """
-    check_repository(project)
+    check_repository(project, dirty_ok=dry_run)
     check_branch_rule(project.git.branch(), project.config.release_branch_format, version)
     warnings: list[str] = []
     if project.git.tag_exists(tag):
@@ -157,7 +158,13 @@ def release_version(
     extra: ExtraChanges | None = _changelog_changes,
 ) -> BumpResult:
     """Check, plan and (unless ``dry_run``) apply the release of ``compute(current)``."""
-    check_repository(project)
+    check_repository(project, dirty_ok=dry_run)
+    dirty = project.git.dirty_files() if dry_run else []
+    if dirty:
+        log(
+            f"warning: uncommitted changes ({', '.join(dirty[:5])}): a dry run shows the plan "
+            "anyway, the release itself needs them committed"
+        )
     project.check_tag_format()
     previous = project.version()
     for note in project.notes:
@@ -172,7 +179,7 @@ def release_version(
     if not version > previous:
         raise BumpError(f"{version.pep440} is not greater than the current {previous.pep440}.")
     tag = project.config.tags.render(version)
-    warnings = preflight(project, version, tag)
+    warnings = preflight(project, version, tag, dry_run=dry_run)
     for warning in warnings:
         log(f"warning: {warning}")
     extra_changes = extra(project, version, tag) if extra is not None else ()

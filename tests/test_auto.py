@@ -352,14 +352,17 @@ def test_explain_lists_the_deciding_commits_by_effect(tmp_path: Path) -> None:
     lines: list[str] = []
     bump_auto(repo.path, dry_run=True, explain=True, log=lines.append)
     start = lines.index("commits by effect (the strongest decides):")
-    assert lines[start + 1 : start + 7] == [
-        "breaking (1)  <- decides:",
-        f"  {feat[:12]} feat(api): big  [BREAKING CHANGE: the old call is gone]",
-        "patch (2):",
-        f"  {repo.git('rev-parse', 'HEAD~1')[:12]} style: spaces",
-        f"  {fix[:12]} fix: small",
-        "not conventional, skipped: 1",
-    ]
+    assert (
+        lines[start + 1 : start + 7]
+        == [
+            "breaking (1)  <- decides:",
+            f"  {feat[:12]} feat(api)!: big (the old call is gone)",  # as the changelog lists it
+            "patch (2):",
+            f"  {repo.git('rev-parse', 'HEAD~1')[:12]} style: spaces",
+            f"  {fix[:12]} fix: small",
+            "not conventional, skipped: 1",
+        ]
+    )
 
 
 def test_decide_accepts_a_project_and_is_read_only(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nox_release import ChangelogError, Version, bump
+from nox_release import BumpError, ChangelogError, Version, bump
 from nox_release.core.changelog import heading_version, layout, merge_changelog
 from testkit.samples import Repo, make_repo
 
@@ -126,3 +126,48 @@ def test_a_restructuredtext_changelog_is_refused_before_any_write(tmp_path: Path
     ):
         bump(repo.path, "patch")
     assert repo.snapshot() == before
+
+
+# -- the commits that decide the version are the ones the changelog lists ----------------------
+def test_squash_merges_and_multi_line_headers_decide_and_are_listed(tmp_path: Path) -> None:
+    from nox_release.steps.auto import bump_auto
+
+    repo = make_repo(tmp_path / "p", version="1.0.0", files={"CHANGELOG.md": HAND_WRITTEN})
+    repo.tag("v1.0.0")
+    repo.commit("Update the docs")  # not conventional
+    repo.commit("Squashed commit of the following:\n\n* feat: parse TOML\n* docs: typo\n")
+    repo.commit("fix: a\nfix(io): b")
+    repo.commit('Revert "chore: try something"\n\nThis reverts commit 0123.')
+    result = bump_auto(repo.path, dry_run=True)
+    assert result.version == Version("1.1.0")  # the squashed feat decides
+    assert result.decision.skipped == 1
+    assert result.bump is not None
+    (change,) = [c for c in result.bump.plan.changes if c.path.name == "CHANGELOG.md"]
+    new = change.after[: change.after.index("## 1.0.0\n")]
+    for entry in ("- Parse TOML", "- A", "- **io:** B", '- Revert "chore: try something"'):
+        assert entry in new
+    assert "Typo" not in new and "Update the docs" not in new
+
+
+def test_a_history_without_conventional_commits_is_refused_by_the_auto_bump(
+    tmp_path: Path,
+) -> None:
+    from nox_release.steps.auto import bump_auto
+
+    repo = make_repo(tmp_path / "p", version="1.0.0")
+    repo.tag("v1.0.0")
+    for message in ("Update README", "Fix the thing", "Squashed commit of the following:\n\n* x"):
+        repo.commit(message)
+    with pytest.raises(
+        BumpError, match=r"none of the 3 commits since v1\.0\.0 .*'nox -s release-bump-patch'"
+    ):
+        bump_auto(repo.path, dry_run=True)
+
+
+def test_a_maintenance_release_gets_one_line_not_an_empty_section(released: Repo) -> None:
+    released.commit("docs: only docs")
+    released.git("reset", "-q", "--hard", "HEAD~2")  # drop the fix, keep a docs-only history
+    released.commit("docs: only docs")
+    result = bump(released.path, "patch", dry_run=True)
+    (change,) = [c for c in result.plan.changes if c.path.name == "CHANGELOG.md"]
+    assert "\n\n- Maintenance release: no user-facing changes.\n\n## 1.0.0\n" in change.after

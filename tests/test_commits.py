@@ -323,3 +323,39 @@ def test_a_stronger_effect_never_gives_a_lower_version(current: Version, moz: bo
 @given(st.lists(st.sampled_from(EFFECTS)))
 def test_strongest(effects: list[Effect]) -> None:
     assert strongest(effects) == max(effects, key=EFFECTS.index, default="none")
+
+
+# -- one parser, one truth: the decision and the changelog read messages alike ----------------
+def test_the_shipped_cliff_config_rewrites_messages_as_the_decision_does() -> None:
+    import tomlkit
+
+    from nox_release import default_cliff_config
+    from nox_release.core.commits import PREPROCESSORS
+
+    git = tomlkit.parse(default_cliff_config())["git"]
+    shipped = [(p["pattern"], p["replace"]) for p in git["commit_preprocessors"]]  # type: ignore[index, union-attr]
+    assert shipped == list(PREPROCESSORS)
+    assert git["split_commits"] is True  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("message", "entries"),
+    [
+        ("feat: a\nfix: b", [("feat", "a", False), ("fix", "b", False)]),
+        (
+            "Squashed commit of the following:\n\n* feat: squashed\n* docs: typo\n\nmore text",
+            [("feat", "squashed", False), ("docs", "typo", False)],
+        ),
+        ("Add a thing (#12)\n\n- fix(io): close files\n", [("fix", "close files", False)]),
+        ("feat: x\n\nBREAKING CHANGE: renamed", [("feat", "x (renamed)", True)]),
+        ("BREAKING CHANGE: only a footer", [("breaking", "only a footer", True)]),
+        ('Revert "feat: a"\n\nThis reverts commit abc.', [("revert", 'Revert "feat: a"', False)]),
+        ("Update README\n\nSome words: not a header", []),
+    ],
+)
+def test_every_conventional_line_of_a_message_counts(
+    message: str, entries: list[tuple[str, str, bool]]
+) -> None:
+    from nox_release.core.commits import parse_message
+
+    assert [(c.type, c.description, c.breaking) for c in parse_message(message)] == entries

@@ -194,9 +194,32 @@ def layout(lines: Sequence[str]) -> Layout:
     return Layout(unreleased, body, first, newest)
 
 
+#: What a release whose commits are all maintenance (docs, tests, CI...) says, so that no
+#: release has an empty section.
+MAINTENANCE = "- Maintenance release: no user-facing changes."
+
+
+def fill_empty(text: str) -> str:
+    """``text`` (a rendering, ``\\n`` newlines) with :data:`MAINTENANCE` under empty releases."""
+    lines = text.split("\n")
+    found = headings([line + "\n" for line in lines])
+    for n in reversed(range(len(found))):
+        i, level, title = found[n]
+        if heading_version(title) is None:
+            continue
+        end = next((j for j, lv, _ in found[n + 1 :] if lv <= level), len(lines))
+        start = i + 2 if i + 1 < len(lines) and _UNDERLINE.match(lines[i + 1]) else i + 1
+        if not any(line.strip() for line in lines[start:end]):
+            lines[start:end] = ["", MAINTENANCE, ""] if end < len(lines) else ["", MAINTENANCE]
+    return "\n".join(lines)
+
+
 def as_block(rendered: str, newline: str) -> str:
-    """git-cliff's rendering as a block that ends in one blank line, in the file's newlines."""
-    text = rendered.replace("\r\n", "\n").strip("\n")
+    """git-cliff's rendering as a block that ends in one blank line, in the file's newlines.
+
+    A release with nothing to list gets one line that says so (:data:`MAINTENANCE`).
+    """
+    text = fill_empty(rendered.replace("\r\n", "\n").strip("\n"))
     if not text:
         return ""
     text += "\n\n"
@@ -206,6 +229,9 @@ def as_block(rendered: str, newline: str) -> str:
 def _with_entries(block: str, entries: str, newline: str) -> str:
     """``block`` with hand-written ``entries`` right under its first heading."""
     head, _, rest = block.partition(newline)
+    filler = newline + MAINTENANCE + newline
+    if rest.startswith(filler):  # the hand-written entries say what the release holds
+        rest = rest[len(filler) :]
     return head + newline + newline + entries + newline + rest
 
 

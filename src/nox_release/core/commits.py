@@ -24,12 +24,14 @@ from nox_release.core.version import Part, Version, normalise_pre_kind
 __all__ = [
     "DEFAULT_TYPES",
     "EFFECTS",
+    "PREPROCESSORS",
     "ConventionalCommit",
     "Effect",
     "commit_effect",
     "is_release_commit",
     "next_version",
     "parse_commit",
+    "parse_message",
     "strongest",
     "type_map",
 ]
@@ -111,6 +113,56 @@ def parse_commit(message: str, sha: str = "") -> ConventionalCommit | None:
             breaking = True
             note = (footer.group("note") or "").strip() or None
     return ConventionalCommit(ctype.lower(), scope, description, breaking, header, sha, note)
+
+
+#: The rewrites both readers apply to a message before parsing it: nox-release here, and git-cliff
+#: through ``commit_preprocessors`` in the shipped ``cliff.toml`` (a test checks they are equal),
+#: so that the commits deciding a version are the ones the changelog lists. In order: a
+#: Conventional Commit line written as a list item (``* feat: x``, squash-merge bodies) loses its
+#: bullet; ``Revert "..."`` (git's own message) is a ``revert``; a ``BREAKING CHANGE:`` footer
+#: joins its header (``feat!: x (note)``); a ``BREAKING CHANGE:`` line left is a breaking
+#: entry of its own; a multi-line message gets a header line of its own, so that git-cliff keeps
+#: it whole and then reads each line (``split_commits``).
+PREPROCESSORS: tuple[tuple[str, str], ...] = (
+    (r"(?m)^[ \t]*[*-][ \t]+([A-Za-z][\w-]*(?:\([^()\n]*\))?!?: )", "$1"),
+    (r'(?m)^Revert "([^\n]*)"', 'revert: Revert "$1"'),
+    (
+        r"(?s)^([A-Za-z][\w-]*(?:\([^()\n]*\))?)!?: ([^\n]*)(.*?)\n\nBREAKING[ -]CHANGE:[ \t]*([^\n]*)",
+        "$1!: $2 ($4)$3",
+    ),
+    (r"(?m)^BREAKING[ -]CHANGE:[ \t]*", "breaking!: "),
+    (r"^([^\n]*\n)", "nox-release: split\n\n$1"),
+)
+_SPLIT_HEADER = "nox-release: split"
+_COMPILED = tuple(
+    (re.compile(rx), re.sub(r"\$(\d+)", r"\\g<\1>", repl)) for rx, repl in PREPROCESSORS
+)
+
+
+def _preprocess(text: str) -> str:
+    for rx, repl in _COMPILED:
+        text = rx.sub(repl, text)
+    return text
+
+
+def parse_message(message: str, sha: str = "") -> list[ConventionalCommit]:
+    """Every Conventional Commit a message carries, as the shipped changelog lists them.
+
+    A one-line message is one commit (or none). In a longer one, after :data:`PREPROCESSORS`,
+    every line that is a Conventional Commit header counts: ``"feat: a\nfix: b"`` is two,
+    a squash merge's ``* feat: ...`` lines are one each, a ``BREAKING CHANGE:`` footer makes
+    its header breaking, and ``Revert "..."`` is a ``revert``.
+    """
+    text = _preprocess(message.strip().replace("\r\n", "\n"))
+    if not text.startswith(_SPLIT_HEADER + "\n"):
+        commit = parse_commit(text, sha)
+        return [] if commit is None else [commit]
+    out = []
+    for line in text.split("\n")[2:]:
+        commit = parse_commit(_preprocess(line), sha) if line.strip() else None
+        if commit is not None:
+            out.append(commit)
+    return out
 
 
 def is_release_commit(commit: ConventionalCommit) -> bool:

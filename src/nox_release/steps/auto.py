@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from nox_release._errors import BumpError
 from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import StepHook
@@ -46,6 +47,13 @@ def bump_auto(
     """
     project = Project(root)
     decision = decide(project, pre=pre)
+    if decision.total and decision.skipped == decision.total:
+        since = f"since {decision.base_tag}" if decision.base_tag else "in the history"
+        raise BumpError(
+            f"none of the {decision.total} commits {since} is a Conventional Commit, so "
+            "release-bump-auto cannot tell what they change: release explicitly with "
+            "'nox -s release-bump-patch' (or release-bump-minor, release-bump-major)"
+        )
     if decision.version is None:
         log(decision.summary() + "; nothing changed.")
         if explain and decision.total:

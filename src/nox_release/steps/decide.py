@@ -27,7 +27,7 @@ from nox_release.core.commits import (
     commit_effect,
     is_release_commit,
     next_version,
-    parse_commit,
+    parse_message,
     strongest,
     type_map,
 )
@@ -162,13 +162,15 @@ def _read_since(project: Project, since: str | None, types: Mapping[str, Effect]
         elif " " in parents:
             tally.merges += 1
         else:
-            commit = parse_commit(message, head[1:])
-            if commit is None:
+            entries = parse_message(message, head[1:])  # the lines the changelog lists too
+            known = [c for c in entries if c.type in types or c.breaking] or entries[:1]
+            if not known:
                 tally.skipped += 1
-            elif commit.type == "chore" and is_release_commit(commit):
+            elif any(is_release_commit(c) for c in known):
                 tally.release_commits += 1
             else:
-                groups[commit_effect(commit, types)].append(commit)
+                for commit in known:
+                    groups[commit_effect(commit, types)].append(commit)
     return tally
 
 

@@ -299,3 +299,33 @@ def test_release_init_shows_and_writes_what_was_detected(tmp_path: Path) -> None
     table = tomlkit.parse(after)["tool"]["nox-release"]  # type: ignore[index]
     assert table["tag-format"] == "{version}" and table["changelog-file"] == "CHANGELOG.md"
     assert table["version-files"] == ["src/pkg/extra.py"]
+
+
+def test_a_monorepo_root_package_is_released_with_its_packages(tmp_path: Path) -> None:
+    from nox_release.pipeline.release import release
+
+    def pyproject(name: str, extra: str = "") -> str:
+        head = f'[project]\nname = "{name}"\nversion = "2.0.0"\nreadme = "README.md"\n'
+        return HATCH + head + extra
+
+    extra = '\n[tool.hatch.build.targets.wheel]\npackages = ["src/mono"]\n'
+    extra += '\n[tool.nox-release]\npackages = ["agent"]\n'
+    files = {
+        "pyproject.toml": pyproject("mono", extra),
+        "src/mono/__init__.py": '__version__ = "2.0.0"\n',
+        "agent/pyproject.toml": pyproject("mono-agent"),
+        "agent/src/mono_agent/__init__.py": "",
+        "README.md": "# mono\n",
+        "agent/README.md": "# agent\n",
+        ".gitignore": GITIGNORE,
+    }
+    repo = Repo(init_repo(tmp_path / "mono", files))
+    repo.tag("v2.0.0")
+    repo.commit("fix: shared fix")
+    assert [p.name for p in Project(repo.path).released()] == ["mono", "mono-agent"]
+    result = release(repo.path, part="patch", isolation=False, no_index=True)
+    assert result.tag == "v2.0.1"
+    assert '__version__ = "2.0.1"' in repo.read("src/mono/__init__.py")
+    for folder, name in ((".", "mono"), ("agent", "mono_agent")):
+        built = {p.name for p in (repo.path / folder / "dist").iterdir() if p.is_file()}
+        assert {f"{name}-2.0.1.tar.gz", f"{name}-2.0.1.cdx.json"} <= built

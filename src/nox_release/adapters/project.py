@@ -161,6 +161,14 @@ class Project:
             out.append(Project(path, config=config))
         return tuple(out)
 
+    def released(self) -> list[Project]:
+        """The projects built, checked, SBOM'd and published: each with a ``[project]`` table.
+
+        The lockstep packages, and the root too when it is a package itself (or alone).
+        """
+        root_is_package = isinstance(self.data.get("project", {}).get("name"), str)
+        return [self] * (root_is_package or not self.packages) + list(self.packages)
+
     @cached_property
     def detection(self) -> Detection:
         """Where this project keeps its version, found from its files (see core.detect)."""

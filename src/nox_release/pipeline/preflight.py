@@ -20,8 +20,8 @@ __all__ = ["compute", "preflight_publish", "preflight_push", "preflight_tools", 
 
 
 def released_projects(project: Project) -> list[Project]:
-    """The projects built and published: the lockstep packages, or the project itself."""
-    return list(project.packages) or [project]
+    """The projects built and published: the root (when a package) and the lockstep packages."""
+    return project.released()
 
 
 def compute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from nox_release.sessions.registry import Session, parse, parser_for, registered
 
@@ -40,15 +41,16 @@ def _publish(session: Session, root: Path) -> None:
     )
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     args = parse(session, parser)
-    publish(
-        root,
-        repository=args.repository,
-        index_url=args.index_url,
-        allow_untagged=args.allow_untagged,
-        dry_run=args.dry_run,
-        yes=args.yes,
-        log=session.log,
-    )
+    for project in _released(root):
+        publish(
+            project,
+            repository=args.repository,
+            index_url=args.index_url,
+            allow_untagged=args.allow_untagged,
+            dry_run=args.dry_run,
+            yes=args.yes,
+            log=session.log,
+        )
 
 
 @registered(
@@ -86,17 +88,25 @@ def _sbom(session: Session, root: Path) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     args = parse(session, parser)
-    sbom(
-        root,
-        embed=args.embed,
-        lock=False if args.no_lock else args.lock,
-        find_links=args.find_links,
-        no_index=args.no_index,
-        index_url=args.index_url,
-        extra_index_urls=args.extra_index_url,
-        log=session.log,
-        dry_run=args.dry_run,
-    )
+    for project in _released(root):
+        sbom(
+            project,
+            embed=args.embed,
+            lock=False if args.no_lock else args.lock,
+            find_links=args.find_links,
+            no_index=args.no_index,
+            index_url=args.index_url,
+            extra_index_urls=args.extra_index_url,
+            log=session.log,
+            dry_run=args.dry_run,
+        )
+
+
+def _released(root: Path) -> list[Any]:
+    """The projects a session works on: the root (when a package) and its lockstep packages."""
+    from nox_release.adapters.project import Project
+
+    return list(Project(root).released())
 
 
 @registered(
@@ -122,13 +132,14 @@ def _build_session(session: Session, root: Path) -> None:
         "--dry-run", action="store_true", help="say what would be built, build nothing"
     )
     args = parse(session, parser)
-    build(
-        root,
-        builder=args.builder,
-        isolation=not args.no_isolation,
-        dry_run=args.dry_run,
-        log=session.log,
-    )
+    for project in _released(root):
+        build(
+            project,
+            builder=args.builder,
+            isolation=not args.no_isolation,
+            dry_run=args.dry_run,
+            log=session.log,
+        )
 
 
 @registered(
@@ -145,4 +156,5 @@ def _twine_check_session(session: Session, root: Path) -> None:
     )
     parser.add_argument("--dist", metavar="DIR", help="the folder to check (default: dist-dir)")
     args = parse(session, parser)
-    twine_check(root, dist=args.dist, require_tag=args.require_tag, log=session.log)
+    for project in _released(root) if args.dist is None else [root]:
+        twine_check(project, dist=args.dist, require_tag=args.require_tag, log=session.log)

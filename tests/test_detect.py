@@ -329,3 +329,23 @@ def test_a_monorepo_root_package_is_released_with_its_packages(tmp_path: Path) -
     for folder, name in ((".", "mono"), ("agent", "mono_agent")):
         built = {p.name for p in (repo.path / folder / "dist").iterdir() if p.is_file()}
         assert {f"{name}-2.0.1.tar.gz", f"{name}-2.0.1.cdx.json"} <= built
+
+
+def test_a_tag_derived_release_builds_with_the_tag_version(tmp_path: Path) -> None:
+    from nox_release.steps.build import build
+    from nox_release.steps.verify import twine_check
+
+    files = dict(LAYOUTS["hatch-vcs"][0])
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        'dynamic = ["version"]\n', 'dynamic = ["version"]\nreadme = "README.md"\n'
+    )
+    del files["src/pkg/_version.py"]  # written by the build, never committed
+    files |= {"README.md": "# pkg\n", ".gitignore": GITIGNORE + "src/pkg/_version.py\n"}
+    repo = Repo(init_repo(tmp_path / "p", files))
+    repo.tag("v1.4.0")
+    repo.commit("feat: something new")
+    assert bump(repo.path, "minor").tag == "v1.5.0"
+    build(repo.path, isolation=False)
+    checked = twine_check(repo.path, require_tag=True)
+    assert checked.version == Version("1.5.0") and checked.tag == "v1.5.0"
+    assert {a.version for a in checked.artifacts} == {"1.5.0"}

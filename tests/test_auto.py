@@ -331,14 +331,15 @@ def test_failure_in_the_middle_leaves_everything_as_it_was(tmp_path: Path) -> No
 def test_nothing_to_release_says_so_in_one_line(tmp_path: Path) -> None:
     repo = released(tmp_path / "p")
     repo.commit("Update README")
+    repo.commit("wip: half done")  # conventional, of a type that maps to nothing
     repo.write("pyproject.toml", repo.read("pyproject.toml") + "\n")  # dirty: still no error
     before = repo.snapshot()
     lines: list[str] = []
     result = bump_auto(repo.path, log=lines.append)
     assert result.bump is None and result.version is None
     assert lines == [
-        "nothing to release: no commit maps to a bump (1 commit since v1.2.3: "
-        "1 not conventional (skipped)); nothing changed."
+        "nothing to release: no commit maps to a bump (2 commits since v1.2.3: "
+        "1 no effect, 1 not conventional (skipped)); nothing changed."
     ]
     assert repo.snapshot() == before
 
@@ -438,7 +439,7 @@ def test_session_nothing_to_release_exits_0(tmp_path: Path) -> None:
             """
         ),
     )
-    repo.commit("Update README")
+    repo.commit("wip: half done")
     proc = subprocess.run(
         [sys.executable, "-m", "nox", "-s", "release-bump-auto", "--", "--explain"],
         cwd=repo.path,

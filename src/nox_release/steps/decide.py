@@ -27,6 +27,7 @@ from nox_release.core.commits import (
     commit_effect,
     is_release_commit,
     next_version,
+    parse_commit,
     parse_message,
     strongest,
     type_map,
@@ -163,7 +164,9 @@ def _read_since(project: Project, since: str | None, types: Mapping[str, Effect]
             tally.merges += 1
         else:
             entries = parse_message(message, head[1:])  # the lines the changelog lists too
-            known = [c for c in entries if c.type in types or c.breaking] or entries[:1]
+            known = [c for c in entries if c.type in types or c.breaking]
+            if not known and parse_commit(message) is not None:  # a header of no effect
+                known = entries[:1]
             if not known:
                 tally.skipped += 1
             elif any(is_release_commit(c) for c in known):

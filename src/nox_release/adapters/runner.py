@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nox_release._errors import CommandError
+from nox_release.core.output import command_name, tool_tail
 
 __all__ = [
     "Runner",
@@ -122,17 +123,17 @@ class SubprocessRunner:
                 check=False,
             )
         except FileNotFoundError:
-            raise CommandError(f"{argv[0]} is not installed or not on PATH.") from None
+            raise CommandError(f"{argv[0]} is not installed or not on PATH") from None
         output = self.scrub(proc.stdout)
-        if not silent and output and self.log is not None:
-            self.log(output.rstrip())
         if proc.returncode != 0:
-            tail = "\n".join(output.strip().splitlines()[-15:])
+            # The whole output goes with the error (shown by --verbose), not into the log.
             raise CommandError(
-                f"'{self.scrub(shlex.join(argv))}' failed with exit code {proc.returncode}:\n{tail}",
+                f"{command_name(argv)} failed (exit code {proc.returncode}): {tool_tail(output)}",
                 returncode=proc.returncode,
                 output=output,
             )
+        if not silent and output and self.log is not None:
+            self.log(output.rstrip())
         return output
 
 

@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 
 __all__ = [
+    "artifact_line",
+    "bump_line",
     "command_name",
     "human_size",
     "push_command",
@@ -89,3 +91,20 @@ def step_line(step: str, what: str) -> str:
 def push_command(remote: str, branch: str, tag: str) -> str:
     """The command that pushes a release's branch and tag together."""
     return f"git push --atomic {remote} refs/heads/{branch} refs/tags/{tag}"
+
+
+def artifact_line(name: str, size: int, sha256: str) -> str:
+    """An artifact as the output shows it: name, size and the start of its sha256."""
+    return f"{name}  {human_size(size)}  sha256:{sha256[:12]}"
+
+
+def bump_line(
+    name: str, previous: str, version: str, files: Sequence[str], commit: str | None, tag: str
+) -> str:
+    """What a bump did: old -> new version, the files it changed, the commit and the tag."""
+    shown = ", ".join(files[:4]) + (f" and {len(files) - 4} more" if len(files) > 4 else "")
+    count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
+    return (
+        f"released {name} {previous} -> {version}: {count} changed ({shown}), "
+        f"commit {(commit or '')[:12]}, tag {tag}"
+    )

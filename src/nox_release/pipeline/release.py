@@ -18,6 +18,7 @@ from nox_release.adapters.apply import apply_plan
 from nox_release.adapters.credentials import redact_url
 from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
+from nox_release.core.output import bump_line
 from nox_release.core.plan import StepHook
 from nox_release.core.version import Version
 from nox_release.pipeline.abort import abort as abort_release
@@ -32,7 +33,7 @@ from nox_release.pipeline.preflight import (
 )
 from nox_release.pipeline.report import github_output, log_plan, released_files, summary
 from nox_release.steps.build import build
-from nox_release.steps.bump import BumpResult, release_version
+from nox_release.steps.bump import BumpResult, changed, release_version
 from nox_release.steps.publish import publish as publish_step
 from nox_release.steps.sbom import sbom
 from nox_release.steps.verify import twine_check
@@ -76,6 +77,8 @@ class ReleaseOptions:
     abort: bool
     log: Log
     before_step: StepHook
+    #: What each step returned in this run (for the summary).
+    outcomes: dict[str, list[object]] = field(default_factory=dict)
 
     @property
     def steps(self) -> list[str]:
@@ -147,7 +150,7 @@ def _start(project: Project, options: ReleaseOptions) -> ReleaseResult:
     if isinstance(started, ReleaseResult):
         return started  # nothing to release, or a dry run
     ran = ([] if resumed else ["bump"]) + _run_steps(project, started, options)
-    return _finish(project, started, ran, resumed, options.log)
+    return _finish(project, started, ran, resumed, options)
 
 
 def _begin(project: Project, options: ReleaseOptions) -> Journal | ReleaseResult:
@@ -199,9 +202,16 @@ def _bump(
         journal.clear(git)  # the bump rolled back: nothing to resume
         raise
     journal.mark(git, "bump")
+    options.outcomes["bump"] = [planned]
     options.log(
-        f"released {project.name} {planned.version.pep440}: commit "
-        f"{journal.commit[:12]}, tag {planned.tag}"
+        bump_line(
+            project.name,
+            planned.previous.pep440,
+            planned.version.pep440,
+            changed(planned.plan),
+            journal.commit,
+            planned.tag,
+        )
     )
     return journal
 
@@ -274,7 +284,7 @@ def _step_runner(
             _push(project, journal.branch, journal.tag, log)
             return
         for p in released_projects(project):
-            per_project[step](p)
+            options.outcomes.setdefault(step, []).append(per_project[step](p))
 
     return run
 
@@ -288,12 +298,12 @@ def _push(project: Project, branch: str, tag: str, log: Log) -> None:
 
 
 def _finish(
-    project: Project, journal: Journal, ran: list[str], resumed: bool, log: Log
+    project: Project, journal: Journal, ran: list[str], resumed: bool, options: ReleaseOptions
 ) -> ReleaseResult:
     """Clear the journal of the finished release; log its summary and write GITHUB_OUTPUT."""
     version = Version.parse(journal.version)
     artifacts, sboms = released_files(project)
-    text = summary(project, journal, ran, artifacts, sboms, journal.steps)
+    text = summary(project, journal, ran, artifacts, sboms, journal.steps, options.outcomes)
     result = ReleaseResult(
         version,
         journal.tag,
@@ -305,6 +315,6 @@ def _finish(
         summary=text,
     )
     journal.clear(project.git)  # the release is complete
-    log(text)
+    options.log(text)
     github_output(version, journal.tag, artifacts, sboms)
     return result

@@ -126,7 +126,7 @@ def _publish_details(journal: Journal, outcomes: Mapping[str, Sequence[object]])
     published = [o for o in outcomes.get("publish", ()) if isinstance(o, PublishResult)]
     if published:
         return [
-            f"{len(r.uploaded)} uploaded, {len(r.skipped)} already there (skipped), verified: "
+            f"{len(r.uploaded)} sent, {len(r.skipped)} skipped (already there), verified: "
             f"{r.plan.target.shown}"
             for r in published
         ]

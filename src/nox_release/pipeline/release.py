@@ -18,7 +18,7 @@ from nox_release.adapters.apply import apply_plan
 from nox_release.adapters.credentials import redact_url
 from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
-from nox_release.core.output import bump_line
+from nox_release.core.output import bump_line, sentence
 from nox_release.core.plan import StepHook
 from nox_release.core.version import Version
 from nox_release.pipeline.abort import abort as abort_release
@@ -252,9 +252,10 @@ def _run_steps(project: Project, journal: Journal, options: ReleaseOptions) -> l
             run_step(step)
         except Exception as exc:
             raise ReleaseError(
-                f"the release of {version.pep440} stopped at step '{step}': {exc} -- fix "
-                "that and run the release again to continue from this step, or abort it "
-                "('nox -s release -- --abort') to undo the local commit and tag."
+                f"the release of {version.pep440} stopped at step '{step}': "
+                f"{sentence(str(exc))} -- fix that and run the release again to continue from "
+                "this step, or abort it ('nox -s release -- --abort') to undo the local commit "
+                "and tag."
             ) from exc
         journal.mark(project.git, step)
         ran.append(step)

@@ -323,3 +323,13 @@ def test_publish_to_pypi_without_credentials_says_so(
     assert "twine found no usable credentials for pypi" in last
     assert "TWINE_USERNAME/TWINE_PASSWORD" in last
     assert "retrying" not in result.stderr
+
+
+def test_the_readme_shows_a_release_in_the_current_format() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme[readme.index("## What it prints"):readme.index("## Configuration")]
+    assert "nox > release acme-widgets 0.4.1 -> 0.5.0 (tag v0.5.0)" in section
+    for row in ("  bump     done now     3 files changed, commit ",
+                "  push     not pushed   to push: git push --atomic origin refs/heads/main",
+                "nox > nothing to release: "):
+        assert row in section

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from nox_release import VersionError
-from nox_release.adapters.progress import progress
+from nox_release.adapters.progress import progress, progress_only
 from nox_release.core.output import command_name, human_size, sentence, tool_tail
 from nox_release.core.version import Version
 from nox_release.sessions import SESSIONS
@@ -126,6 +126,14 @@ def test_progress_says_a_long_command_still_runs() -> None:
     with progress("uv build", log, first=0, every=0.05, terminal=False):
         assert said.wait(30)
     assert re.fullmatch(r"uv build: still running \(\d+ s\)", lines[0])
+
+
+def test_progress_only_passes_progress_and_warnings() -> None:
+    lines: list[str] = []
+    log = progress_only(lines.append)
+    for message in ("$ git commit -m x", "git-cliff: still running (7 s)", "warning: offline"):
+        log(message)
+    assert lines == ["git-cliff: still running (7 s)", "warning: offline"]
 
 
 def test_a_quick_command_says_nothing_more() -> None:

@@ -19,6 +19,20 @@ FIRST = 2.0
 EVERY = 5.0
 
 
+_STILL = "still running"
+
+
+def progress_only(log: Log) -> Log:
+    """``log`` for the progress lines and warnings only: for a step whose other output (a plan
+    shown again, each command line) is not wanted, but whose silence would be too long."""
+
+    def forward(message: str) -> None:
+        if message.startswith("warning: ") or f": {_STILL} (" in message:
+            log(message)
+
+    return forward
+
+
 def on_terminal() -> bool:
     """True when a line may be rewritten in place: both outputs are terminals, ``CI`` unset."""
     if os.environ.get("CI"):
@@ -54,7 +68,7 @@ def progress(
                 sys.stderr.write(f"\r\x1b[K{label} ... {elapsed}")
                 sys.stderr.flush()
             else:
-                log(f"{label}: still running ({elapsed})")
+                log(f"{label}: {_STILL} ({elapsed})")
             if done.wait(1.0 if tty else every):
                 break
         if tty:

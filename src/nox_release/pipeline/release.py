@@ -16,6 +16,7 @@ from pathlib import Path
 from nox_release._errors import ReleaseError
 from nox_release.adapters.apply import apply_plan
 from nox_release.adapters.credentials import redact_url
+from nox_release.adapters.progress import progress_only
 from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
 from nox_release.core.output import bump_line, sentence
@@ -162,7 +163,7 @@ def _begin(project: Project, options: ReleaseOptions) -> Journal | ReleaseResult
         return ReleaseResult(None, None, nothing_to_release=True)
     # Every check of every step, before the first write; the plan is made once.
     planned = release_version(
-        project, computation, dry_run=True, log=log if options.dry_run else quiet
+        project, computation, dry_run=True, log=log if options.dry_run else progress_only(log)
     )
     preflight_tools(project, options.builder)
     if options.publish:

@@ -341,3 +341,23 @@ def test_the_readme_shows_a_release_in_the_current_format() -> None:
                 "  push     not pushed   to push: git push --atomic origin refs/heads/main",
                 "nox > nothing to release: "):
         assert row in section
+
+
+@pytest.mark.slow
+def test_artifact_sessions_say_what_they_made_and_sent(
+    tmp_path: Path, pypiserver: Index, credentials: dict[str, str]
+) -> None:
+    repo = make_sample(tmp_path / "arts", name="out-arts")
+    repo.commit("chore: noxfile", {"noxfile.py": NOXFILE})
+    built = success(nox(repo.path, "-s", "build", "--", "--no-isolation"))
+    for name in ("out_arts-1.2.3-py3-none-any.whl", "out_arts-1.2.3.tar.gz"):
+        assert re.search(rf"built dist/{re.escape(name)}  [\d.]+ k?B  sha256:[0-9a-f]{{12}}", built)
+    sbom = success(nox(repo.path, "-s", "sbom", "--", "--no-index"))
+    assert re.search(r"wrote dist/out_arts-1\.2\.3\.cdx\.json and .*: \d+ component", sbom)
+    checked = success(nox(repo.path, "-s", "twine-check"))
+    assert "2 artifact(s) of out-arts 1.2.3 (no release tag on HEAD)" in checked
+    publish = ["-s", "publish", "--", "--repository", pypiserver.url, "--allow-untagged", "--yes"]
+    sent = success(nox(repo.path, *publish, env=credentials))
+    assert "2 uploaded, 0 already there; all verified on the index" in sent
+    again = success(nox(repo.path, *publish, env=credentials))  # nothing to do: a success
+    assert "nothing to upload: every file is already on the index" in again

@@ -127,7 +127,7 @@ def test_uninterrupted_release(pypiserver: Index, tmp_path: Path, environment: P
     assert out["version"] == "1.3.0" and out["tag"] == "v1.3.0" and out["prerelease"] == "false"
     assert sorted(Path(p).name for p in json.loads(out["artifacts"])) == sorted(state["dist"])
     assert out["wheel"].endswith(".whl")
-    assert "release 1.3.0 (tag v1.3.0) of rel-full" in "\n".join(lines)
+    assert "release rel-full 1.2.3 -> 1.3.0 (tag v1.3.0)" in "\n".join(lines)
 
 
 @pytest.fixture(scope="module")

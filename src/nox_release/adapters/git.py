@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from nox_release._errors import GitError
+from nox_release.core.output import tool_tail
 
 __all__ = ["Git"]
 
@@ -51,8 +52,7 @@ class Git:
         except subprocess.TimeoutExpired:
             raise GitError(f"'git {' '.join(args)}' did not answer within {timeout} s.") from None
         if check and proc.returncode != 0:
-            detail = (proc.stderr or proc.stdout).strip()
-            raise GitError(f"'git {' '.join(args)}' failed in {self.cwd}: {detail}")
+            raise self.failure(args, proc.stderr or proc.stdout)
         return proc.stdout.strip() if strip else proc.stdout
 
     def ok(self, *args: str, timeout: float | None = None) -> bool:
@@ -101,7 +101,23 @@ class Git:
                 proc.stderr.close()
             code = proc.wait()
             if finished and code != 0:
-                raise GitError(f"'git {' '.join(args)}' failed in {self.cwd}: {err.strip()}")
+                raise self.failure(args, err)
+
+    def failure(self, args: Sequence[str], output: str) -> GitError:
+        """The error for a failed ``git *args``: outside a repository and before the first
+        commit say so in a sentence; otherwise the command and its last relevant lines."""
+        if "not a git repository" in output:
+            return GitError(
+                f"{self.cwd} is not inside a git repository: run 'git init' and commit first"
+            )
+        head = ("malformed object name", "ambiguous argument 'HEAD'", "bad revision 'HEAD'")
+        if any(a.startswith("HEAD") or a.endswith("HEAD") for a in args) and any(
+            h in output for h in head
+        ):
+            return GitError(
+                f"the repository at {self.cwd} has no commit yet: commit the project first"
+            )
+        return GitError(f"'git {' '.join(args)}' failed in {self.cwd}: {tool_tail(output)}")
 
     # -- queries ---------------------------------------------------------------------------
     def toplevel(self) -> Path:

@@ -106,6 +106,7 @@ def check_repository(
 
 def head_epoch(project: Project) -> int:
     """The HEAD commit's committer time, in seconds since the epoch."""
+    project.git.toplevel()  # outside a repository: that sentence, not "no commit yet"
     if project.git.head() is None:
         raise GitError(
             f"{project.root} has no commit yet: commit first, builds are made from HEAD."

@@ -15,10 +15,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Protocol
 
 from nox_release._errors import CommandError
+from nox_release.adapters.progress import progress
+from nox_release.core.output import command_name, tool_tail
 
 __all__ = [
     "Runner",
@@ -99,6 +102,12 @@ class SubprocessRunner:
     def scrub(self, text: str) -> str:
         return scrub(text, self.redact)
 
+    def _progress(self, argv: list[str]) -> AbstractContextManager[None]:
+        """Progress of a long command, when this runner reports to a log."""
+        if self.log is None:
+            return nullcontext()
+        return progress(command_name(argv), self.log)
+
     def __call__(
         self,
         *args: str | os.PathLike[str],
@@ -112,27 +121,28 @@ class SubprocessRunner:
         if env:
             full_env.update(env)
         try:
-            proc = subprocess.run(
-                argv,
-                cwd=self.cwd,
-                env=full_env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                check=False,
-            )
+            with self._progress(argv):
+                proc = subprocess.run(
+                    argv,
+                    cwd=self.cwd,
+                    env=full_env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    check=False,
+                )
         except FileNotFoundError:
-            raise CommandError(f"{argv[0]} is not installed or not on PATH.") from None
+            raise CommandError(f"{argv[0]} is not installed or not on PATH") from None
         output = self.scrub(proc.stdout)
-        if not silent and output and self.log is not None:
-            self.log(output.rstrip())
         if proc.returncode != 0:
-            tail = "\n".join(output.strip().splitlines()[-15:])
+            # The whole output goes with the error (shown by --verbose), not into the log.
             raise CommandError(
-                f"'{self.scrub(shlex.join(argv))}' failed with exit code {proc.returncode}:\n{tail}",
+                f"{command_name(argv)} failed (exit code {proc.returncode}): {tool_tail(output)}",
                 returncode=proc.returncode,
                 output=output,
             )
+        if not silent and output and self.log is not None:
+            self.log(output.rstrip())
         return output
 
 

@@ -388,7 +388,8 @@ def _parse(text: str) -> _PVersion:
         try:
             probe = Version.__new__(Version)
             object.__setattr__(probe, "_v", pv)
-            forms += f" (PEP 440) or '{probe.semver}' (SemVer)"
+            if probe.semver != str(pv):
+                forms += f" (PEP 440) or '{probe.semver}' (SemVer)"
         except VersionError:
             pass
         raise VersionError(

@@ -16,8 +16,10 @@ from pathlib import Path
 from nox_release._errors import ReleaseError
 from nox_release.adapters.apply import apply_plan
 from nox_release.adapters.credentials import redact_url
+from nox_release.adapters.progress import progress_only
 from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
+from nox_release.core.output import bump_line, sentence
 from nox_release.core.plan import StepHook
 from nox_release.core.version import Version
 from nox_release.pipeline.abort import abort as abort_release
@@ -32,7 +34,7 @@ from nox_release.pipeline.preflight import (
 )
 from nox_release.pipeline.report import github_output, log_plan, released_files, summary
 from nox_release.steps.build import build
-from nox_release.steps.bump import BumpResult, release_version
+from nox_release.steps.bump import BumpResult, changed, release_version
 from nox_release.steps.publish import publish as publish_step
 from nox_release.steps.sbom import sbom
 from nox_release.steps.verify import twine_check
@@ -76,6 +78,8 @@ class ReleaseOptions:
     abort: bool
     log: Log
     before_step: StepHook
+    #: What each step returned in this run (for the summary).
+    outcomes: dict[str, list[object]] = field(default_factory=dict)
 
     @property
     def steps(self) -> list[str]:
@@ -147,7 +151,7 @@ def _start(project: Project, options: ReleaseOptions) -> ReleaseResult:
     if isinstance(started, ReleaseResult):
         return started  # nothing to release, or a dry run
     ran = ([] if resumed else ["bump"]) + _run_steps(project, started, options)
-    return _finish(project, started, ran, resumed, options.log)
+    return _finish(project, started, ran, resumed, options)
 
 
 def _begin(project: Project, options: ReleaseOptions) -> Journal | ReleaseResult:
@@ -159,7 +163,7 @@ def _begin(project: Project, options: ReleaseOptions) -> Journal | ReleaseResult
         return ReleaseResult(None, None, nothing_to_release=True)
     # Every check of every step, before the first write; the plan is made once.
     planned = release_version(
-        project, computation, dry_run=True, log=log if options.dry_run else quiet
+        project, computation, dry_run=True, log=log if options.dry_run else progress_only(log)
     )
     preflight_tools(project, options.builder)
     if options.publish:
@@ -199,9 +203,16 @@ def _bump(
         journal.clear(git)  # the bump rolled back: nothing to resume
         raise
     journal.mark(git, "bump")
+    options.outcomes["bump"] = [planned]
     options.log(
-        f"released {project.name} {planned.version.pep440}: commit "
-        f"{journal.commit[:12]}, tag {planned.tag}"
+        bump_line(
+            project.name,
+            planned.previous.pep440,
+            planned.version.pep440,
+            changed(planned.plan),
+            journal.commit,
+            planned.tag,
+        )
     )
     return journal
 
@@ -242,9 +253,10 @@ def _run_steps(project: Project, journal: Journal, options: ReleaseOptions) -> l
             run_step(step)
         except Exception as exc:
             raise ReleaseError(
-                f"the release of {version.pep440} stopped at step '{step}': {exc} -- fix "
-                "that and run the release again to continue from this step, or abort it "
-                "('nox -s release -- --abort') to undo the local commit and tag."
+                f"the release of {version.pep440} stopped at step '{step}': "
+                f"{sentence(str(exc))} -- fix that and run the release again to continue from "
+                "this step, or abort it ('nox -s release -- --abort') to undo the local commit "
+                "and tag."
             ) from exc
         journal.mark(project.git, step)
         ran.append(step)
@@ -274,7 +286,7 @@ def _step_runner(
             _push(project, journal.branch, journal.tag, log)
             return
         for p in released_projects(project):
-            per_project[step](p)
+            options.outcomes.setdefault(step, []).append(per_project[step](p))
 
     return run
 
@@ -288,12 +300,12 @@ def _push(project: Project, branch: str, tag: str, log: Log) -> None:
 
 
 def _finish(
-    project: Project, journal: Journal, ran: list[str], resumed: bool, log: Log
+    project: Project, journal: Journal, ran: list[str], resumed: bool, options: ReleaseOptions
 ) -> ReleaseResult:
     """Clear the journal of the finished release; log its summary and write GITHUB_OUTPUT."""
     version = Version.parse(journal.version)
     artifacts, sboms = released_files(project)
-    text = summary(project, journal, ran, artifacts, sboms, journal.steps)
+    text = summary(project, journal, ran, artifacts, sboms, journal.steps, options.outcomes)
     result = ReleaseResult(
         version,
         journal.tag,
@@ -305,6 +317,6 @@ def _finish(
         summary=text,
     )
     journal.clear(project.git)  # the release is complete
-    log(text)
+    options.log(text)
     github_output(version, journal.tag, artifacts, sboms)
     return result

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from nox_release._errors import ReleaseError
 from nox_release.adapters.credentials import redact_url
-from nox_release.adapters.dist import find_artifacts
+from nox_release.adapters.dist import find_artifacts, sha256_file
 from nox_release.adapters.project import Project
 from nox_release.core.log import Log
+from nox_release.core.output import artifact_line, push_command
 from nox_release.core.paths import relpath
 from nox_release.core.version import Version
-from nox_release.pipeline.journal import Journal
+from nox_release.pipeline.journal import STEPS, Journal
 from nox_release.pipeline.preflight import released_projects
+from nox_release.steps.bump import BumpResult, changed
+from nox_release.steps.publish import PublishResult
 
 __all__ = ["github_output", "log_plan", "released_files", "summary"]
 
@@ -39,10 +42,7 @@ def log_plan(
         if "publish" in steps:
             log(f"publish: to {redact_url(repository or p.config.repository)}")
     if "push" in steps:
-        log(
-            f"$ git push --atomic {project.config.remote} "
-            f"refs/heads/{project.git.branch()} refs/tags/{tag}"
-        )
+        log(f"$ {push_command(project.config.remote, project.git.branch() or 'HEAD', tag)}")
     log(f"steps: {' -> '.join(steps)}")
 
 
@@ -57,6 +57,10 @@ def released_files(project: Project) -> tuple[list[Path], list[Path]]:
     return artifacts, sboms
 
 
+#: How the summary says a step was not asked for.
+_PAST = {"publish": "published", "push": "pushed"}
+
+
 def summary(
     project: Project,
     journal: Journal,
@@ -64,15 +68,83 @@ def summary(
     artifacts: Sequence[Path],
     sboms: Sequence[Path],
     steps: Sequence[str],
+    outcomes: Mapping[str, Sequence[object]] | None = None,
 ) -> str:
-    """The release's summary: each step (done now, done earlier, skipped) and the files made."""
-    rows = [f"release {journal.version} (tag {journal.tag}) of {project.name}"]
-    for step in steps:
-        state = "done now" if step in ran else "done earlier" if step in journal.done else "skipped"
-        rows.append(f"  {step:<8} {state}")
-    for path in [*artifacts, *sboms]:
-        rows.append(f"  -> {relpath(path, project.root)}")
+    """The release's summary, one screen: per step (done now, done earlier, not asked) what it
+    did or, for publish and push, how to do it; the artifacts with size and sha256."""
+    outcomes = outcomes or {}
+    bumped = [o for o in outcomes.get("bump", ()) if isinstance(o, BumpResult)]
+    versions = f"{bumped[0].previous.pep440} -> " if bumped else ""
+    rows = [f"release {project.name} {versions}{journal.version} (tag {journal.tag})"]
+    for step in STEPS:
+        state = (
+            "done now"
+            if step in ran
+            else "done earlier"
+            if step in journal.done
+            else f"not {_PAST[step]}"
+            if step not in steps
+            else "not done"
+        )
+        lines = _step_details(project, journal, step, artifacts, sboms, outcomes) or [""]
+        rows.append(f"  {step:<8} {state:<12} {lines[0]}".rstrip())
+        rows += [f"  {'':<8} {'':<12} {line}" for line in lines[1:]]
     return "\n".join(rows)
+
+
+def _step_details(
+    project: Project,
+    journal: Journal,
+    step: str,
+    artifacts: Sequence[Path],
+    sboms: Sequence[Path],
+    outcomes: Mapping[str, Sequence[object]],
+) -> list[str]:
+    """What one step of the summary says."""
+    if step == "bump":
+        bumped = [o for o in outcomes.get("bump", ()) if isinstance(o, BumpResult)]
+        files = f"{len(changed(bumped[0].plan))} files changed, " if bumped else ""
+        return [f"{files}commit {journal.commit[:12]}, tag {journal.tag}"]
+    if step == "build":
+        width = max((len(p.name) for p in artifacts), default=0)
+        return [
+            artifact_line(p.name.ljust(width), p.stat().st_size, sha256_file(p)) for p in artifacts
+        ]
+    if step == "sbom":
+        return [f"{p.name}{_components(p)}" for p in sboms]
+    if step == "check":
+        return [f"twine check --strict, RECORD hashes, name and version = tag {journal.tag}"]
+    if step == "publish":
+        return _publish_details(journal, outcomes)
+    command = push_command(project.config.remote, journal.branch, journal.tag)
+    if step in journal.steps:
+        return [f"{journal.branch} and {journal.tag} to {project.config.remote}"]
+    return [f"to push: {command}"]
+
+
+def _publish_details(journal: Journal, outcomes: Mapping[str, Sequence[object]]) -> list[str]:
+    published = [o for o in outcomes.get("publish", ()) if isinstance(o, PublishResult)]
+    if published:
+        return [
+            f"{len(r.uploaded)} sent, {len(r.skipped)} skipped (already there), verified: "
+            f"{r.plan.target.shown}"
+            for r in published
+        ]
+    if "publish" in journal.steps:
+        return []
+    return ["to publish: nox -s publish (or nox -s release -- --publish)"]
+
+
+def _components(path: Path) -> str:
+    """``": N components"`` of a CycloneDX document (the package and its dependencies)."""
+    if not path.name.endswith(".cdx.json"):
+        return ""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    count = len(doc.get("components", [])) + 1
+    return f": {count} component{'' if count == 1 else 's'}"
 
 
 def github_output(

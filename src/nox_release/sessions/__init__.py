@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from nox_release._errors import ReleaseError
+from nox_release._errors import CommandError, ReleaseError
+from nox_release.core.output import sentence
 from nox_release.sessions import artifacts, registry, release, versions
-from nox_release.sessions.registry import Session, SessionSpec
+from nox_release.sessions.registry import HelpShown, Session, SessionSpec
 
 __all__ = ["SESSIONS", "register"]
 
@@ -24,13 +25,37 @@ def _wrap(spec: SessionSpec, root: Path | None) -> Callable[[Session], None]:
     def session_func(session: Session) -> None:
         try:
             spec.func(session, root if root is not None else Path.cwd())
+        except HelpShown:
+            return  # argparse printed the help once, on stdout: a success
         except ReleaseError as exc:
-            session.error(str(exc))
+            if _verbose(session):
+                for output in _tool_outputs(exc):
+                    session.log(output.rstrip())
+            session.error(sentence(str(exc)))
 
     session_func.__doc__ = spec.doc
     session_func.__name__ = spec.name.replace("-", "_")
     session_func.__qualname__ = session_func.__name__
     return session_func
+
+
+def _verbose(session: Session) -> bool:
+    """Whether nox runs with ``--verbose`` (then failed tools' whole output is shown)."""
+    runner = getattr(session, "_runner", None)
+    return bool(getattr(getattr(runner, "global_config", None), "verbose", False))
+
+
+def _tool_outputs(exc: BaseException) -> list[str]:
+    """The output of every failed tool behind ``exc`` (its causes and contexts)."""
+    outputs: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, CommandError) and current.output.strip():
+            outputs.append(current.output)
+        current = current.__cause__ or current.__context__
+    return outputs
 
 
 def register(

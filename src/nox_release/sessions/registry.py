@@ -10,7 +10,16 @@ from typing import Any, NoReturn
 
 from nox_release._errors import ReleaseError
 
-__all__ = ["SESSIONS", "Session", "SessionSpec", "parse", "parser_for", "pre_kinds", "registered"]
+__all__ = [
+    "SESSIONS",
+    "HelpShown",
+    "Session",
+    "SessionSpec",
+    "parse",
+    "parser_for",
+    "pre_kinds",
+    "registered",
+]
 
 Session = Any  # nox.Session, imported lazily
 
@@ -37,14 +46,15 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so the session can fail with one sentence."""
 
     def error(self, message: str) -> NoReturn:
-        raise ReleaseError(f"{self.prog}: {message} (usage: {self.format_usage().strip()})")
+        usage = " ".join(self.format_usage().split()).removeprefix("usage: ")
+        raise ReleaseError(f"{self.prog}: {message} (usage: {usage})")
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        raise _HelpShown(message or "")
+        raise HelpShown(message or "")
 
 
-class _HelpShown(Exception):
-    pass
+class HelpShown(Exception):
+    """``--help`` was printed (by argparse, on stdout): the session ends, successfully."""
 
 
 def parser_for(name: str, doc: str) -> _Parser:
@@ -52,12 +62,8 @@ def parser_for(name: str, doc: str) -> _Parser:
 
 
 def parse(session: Session, parser: _Parser) -> argparse.Namespace:
-    try:
-        return parser.parse_args(list(session.posargs))
-    except _HelpShown:
-        session.log(parser.format_help())
-        session.skip("help shown")
-        raise  # session.skip raises; this line is never reached
+    """The session's posargs; ``--help`` raises :class:`HelpShown` after printing the help."""
+    return parser.parse_args(list(session.posargs))
 
 
 def pre_kinds() -> list[str]:

@@ -24,12 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nox_release._errors import CommandError, ConfigError, ReleaseError
-from nox_release.adapters.dist import CHECKSUMS, STALE_DIR, checksums_text, find_artifacts
+from nox_release.adapters.dist import (
+    CHECKSUMS,
+    STALE_DIR,
+    checksums_text,
+    find_artifacts,
+    sha256_file,
+)
 from nox_release.adapters.files import Transaction
 from nox_release.adapters.history import head_epoch
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, find_uv
 from nox_release.core.log import Log, quiet
+from nox_release.core.output import artifact_line
 from nox_release.core.paths import relpath
 from nox_release.core.version import Version
 from nox_release.steps.verify import check_dist
@@ -274,7 +281,10 @@ def _build_into(
 def _built(opts: _Options, cmd: list[str], final: list[Path], log: Log) -> BuildResult:
     """Report the artifacts now in ``dist/``."""
     for path in final:
-        log(f"built {opts.where}/{path.name}")
+        log(
+            "built "
+            + artifact_line(f"{opts.where}/{path.name}", path.stat().st_size, sha256_file(path))
+        )
     return BuildResult(
         opts.dist,
         tuple(final),

@@ -18,6 +18,8 @@ from nox_release.adapters.history import (
 from nox_release.adapters.project import Project
 from nox_release.core.branches import check_branch_rule
 from nox_release.core.log import Log, quiet
+from nox_release.core.output import bump_line, push_command
+from nox_release.core.paths import relpath
 from nox_release.core.plan import FileChange, Plan, StepHook
 from nox_release.core.version import Part, Version
 from nox_release.steps.changelog import release_changelog_changes
@@ -25,6 +27,7 @@ from nox_release.steps.changelog import release_changelog_changes
 __all__ = [
     "BumpResult",
     "bump",
+    "changed",
     "check_versions",
     "computer",
     "plan_release_commit",
@@ -188,7 +191,9 @@ def release_version(
         log(plan.render())
         return BumpResult(previous, version, tag, plan, applied=False, warnings=tuple(warnings))
     commit = apply_plan(plan, project.git, before_step=before_step)
-    log(f"released {project.name} {version.pep440}: commit {commit and commit[:12]}, tag {tag}")
+    log(bump_line(project.name, previous.pep440, version.pep440, changed(plan), commit, tag))
+    branch = project.git.branch() or "HEAD"
+    log(f"not pushed: to push, run '{push_command(project.config.remote, branch, tag)}'")
     return BumpResult(previous, version, tag, plan, True, commit, tuple(warnings))
 
 
@@ -224,6 +229,11 @@ def computer(part: str, pre: str | None) -> Callable[[Version], Version]:
     if part == "post":
         return lambda v: v.bump_post()
     raise BumpError(f"'{part}' is not a bump: use major, minor, patch, pre, final or post.")
+
+
+def changed(plan: Plan) -> list[str]:
+    """The files a plan changes, relative to the project."""
+    return [relpath(c.path, plan.root) for c in plan.changes if c.before != c.after]
 
 
 def check_versions(root: Path | str = ".") -> tuple[Version, str | None]:

@@ -279,6 +279,7 @@ def _upload(opts: _Options, plan: PublishPlan) -> None:
             opts.runner(*twine_command(opts.target, files), env=opts.target.twine_env, silent=False)
             return
         except CommandError as exc:
+            failed = exc  # its whole output is shown with nox --verbose
             kind, _status, reason = _twine_failure(exc.output or str(exc))
         reason = scrub(reason, opts.target.secrets)
         done = ", ".join(f.path.name for f in plan.uploads if f not in pending)
@@ -305,7 +306,7 @@ def _upload(opts: _Options, plan: PublishPlan) -> None:
             )
             time.sleep(delay)
             continue
-        raise _failure(opts.target, kind, reason, pending, index_url, attempt, progress)
+        raise _failure(opts.target, kind, reason, pending, index_url, attempt, progress) from failed
 
 
 def _failure(

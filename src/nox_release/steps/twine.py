@@ -24,6 +24,9 @@ _CONNECTION = re.compile(
     re.IGNORECASE,
 )
 
+#: twine asks the index for an OIDC audience when it has no username and password.
+_TRUSTED_PUBLISHING = re.compile(r"/_/oidc/|trusted publishing", re.IGNORECASE)
+
 
 def twine_failure(output: str) -> tuple[str, int | None, str]:
     """(kind, HTTP status, short reason) of a failed ``twine upload``; kind is "transient",
@@ -40,6 +43,16 @@ def twine_failure(output: str) -> tuple[str, int | None, str]:
     )
     if missing is not None:
         return "no-credentials", None, _shorten(missing)
+    if any(_TRUSTED_PUBLISHING.search(line) for line in lines):
+        # No username/password: twine tried PyPI trusted publishing (an OIDC token) and failed.
+        last = lines[-1] if lines else "no output"
+        error = re.search(r"(\w+(?:Error|Exception|Failure))\b", last)
+        why = error.group(1) if error else _shorten(last, 120)
+        return (
+            "no-credentials",
+            None,
+            f"no username or password, and trusted publishing failed: {why}",
+        )
     if any(_CONNECTION.search(line) for line in lines):
         last = next((ln for ln in reversed(lines) if _CONNECTION.search(ln)), lines[-1])
         return "transient", None, _shorten(last)

@@ -25,15 +25,9 @@ def _stdout(text: str) -> None:
 
 
 # -- preview and release notes ----------------------------------------------------------------
-def _auto_version(project: Project) -> Version:
-    """The version ``release-bump-auto`` would release now."""
-    version = decide(project, pre=None).version
-    if version is None:
-        raise ChangelogError(
-            "no commit since the last release calls for a new version, so there is no next "
-            "release to preview: give one with --version X to see the section anyway."
-        )
-    return version
+def _auto_version(project: Project) -> Version | None:
+    """The version ``release-bump-auto`` would release now (None: nothing to release)."""
+    return decide(project, pre=None).version
 
 
 def preview_changelog(
@@ -47,11 +41,18 @@ def preview_changelog(
     """``changelog --preview``: the section the next release would add, without writing.
 
     The section is headed with ``version`` (default: the version ``release-bump-auto`` would
-    choose). It is passed to ``echo`` (stdout) and returned.
+    choose). It is passed to ``echo`` (stdout) and returned; with nothing to release and no
+    ``version``, that is logged and the empty string returned.
     """
     project = Project(root)
     if version is None:
         version = _auto_version(project)
+        if version is None:
+            log(
+                "nothing to preview: no commit since the last release calls for a new version "
+                "(give one with --version X to see the section anyway)"
+            )
+            return ""
     elif isinstance(version, str):
         version = Version.parse(version)
     tag = project.config.tags.render(version)

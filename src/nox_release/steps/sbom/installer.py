@@ -17,6 +17,7 @@ from nox_release._errors import CommandError, SbomError
 from nox_release.adapters.credentials import url_secrets
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, find_uv, scrub
+from nox_release.core.output import tool_tail
 
 
 def env_python(env: Path) -> Path:
@@ -158,8 +159,8 @@ def run_tool(
         return str(runner(*argv, env=env, silent=True) or "")
     except CommandError as exc:
         # A runner other than SubprocessRunner does not redact: the output is scrubbed here.
-        lines = [line for line in scrub(exc.output, secrets).strip().splitlines() if line.strip()]
-        detail = lines[-1].strip() if lines else f"exit code {exc.returncode}"
+        output = scrub(exc.output, secrets)
+        detail = tool_tail(output, 2) if output.strip() else f"exit code {exc.returncode}"
         raise SbomError(f"{what} failed ({detail}){hint}.") from None
 
 

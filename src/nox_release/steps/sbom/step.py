@@ -228,7 +228,8 @@ def _report(
     )
     options.log(
         f"wrote {relpath(target.cyclonedx, root)} and {relpath(target.spdx, root)}: "
-        f"{target.name} {target.version} and {len(components)} dependencies"
+        f"{len(components) + 1} component(s) ({target.name} {target.version} and "
+        f"{len(components)} dependencies)"
         + (f"; embedded in {target.wheel.name}" if options.embed else "")
         + (f" and rewrote {CHECKSUMS}" if target.rewrite_sums else "")
     )

@@ -296,7 +296,7 @@ def test_release_prints_its_summary(
     rows = {line.split()[0]: line for line in summary[1:9] if line.startswith("  ") and
             line.split()[0] in ("bump", "build", "sbom", "check", "publish", "push")}
     assert set(rows) == {"bump", "build", "sbom", "check", "publish", "push"}
-    assert "done now" in rows["bump"] and "2 files changed" in rows["bump"]
+    assert "done now" in rows["bump"] and "3 files changed" in rows["bump"]
     assert re.search(r"out_rel-1\.3\.0-py3-none-any\.whl +[\d.]+ k?B +sha256:[0-9a-f]{12}",
                      rows["build"])
     assert re.search(r"out_rel-1\.3\.0\.cdx\.json: \d+ components?", rows["sbom"])

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nox_release._errors import ConfigError
+from nox_release._errors import ConfigError, VersionError
 from nox_release.core.commits import EFFECTS
 from nox_release.core.tags import TagFormat
+from nox_release.core.version import normalise_pre_kind
 
 __all__ = ["KEYS", "Config", "Key", "VersionFile", "config_from_pyproject"]
 
@@ -27,7 +28,7 @@ class Key:
     :class:`Config` field's, declared there only)."""
 
     name: str
-    kind: str  # "str", "bool", "list[str]", "version-files", "commit-types", "choice", "str?"
+    kind: str  # "str", "bool", "list[str]", "version-files", "commit-types", "branch-kinds", ...
     doc: str
     choices: tuple[str, ...] = ()
 
@@ -76,6 +77,7 @@ class Config:
     release_branch_format: str = "{major}.{minor}"
     next_cycle: str = "alpha"
     packages: tuple[str, ...] = ()
+    prerelease_branches: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def tags(self) -> TagFormat:
@@ -162,6 +164,11 @@ KEYS: tuple[Key, ...] = (
         "list[str]",
         "Folders, each with a `pyproject.toml`, released in lockstep with one version and tag.",
     ),
+    Key(
+        "prerelease-branches",
+        "branch-kinds",
+        'Branch glob -> pre-release kind, e.g. `{ "rc/*" = "rc" }`: there, releases are only the next pre-release of that kind.',
+    ),
 )
 _BY_NAME = {k.name: k for k in KEYS}
 
@@ -194,6 +201,8 @@ def _check(key: Key, value: Any, source: str) -> Any:
         return tuple(value)
     if key.kind == "version-files":
         return _version_files(value, where)
+    if key.kind == "branch-kinds":
+        return _branch_kinds(key, value, where)
     if key.kind == "commit-types":
         if not isinstance(value, Mapping):
             raise ConfigError(
@@ -209,6 +218,21 @@ def _check(key: Key, value: Any, source: str) -> Any:
             out[str(ctype)] = str(effect)
         return out
     raise AssertionError(key.kind)  # pragma: no cover
+
+
+def _branch_kinds(key: Key, value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f'\'{key.name}\' in {where} must be a table such as {{ "rc/*" = "rc" }}.')
+    out: dict[str, str] = {}
+    for glob, kind in value.items():
+        try:
+            out[str(glob)] = normalise_pre_kind(kind if isinstance(kind, str) else "")
+        except VersionError:
+            raise ConfigError(
+                f"branch '{glob}' in '{key.name}' of {where} maps to {kind!r}; valid kinds: "
+                "alpha, beta, rc, dev."
+            ) from None
+    return out
 
 
 def _version_files(value: Any, where: str) -> tuple[VersionFile, ...]:

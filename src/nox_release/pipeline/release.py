@@ -104,8 +104,9 @@ def release(
 ) -> ReleaseResult:
     """Run the whole release, or resume the one in progress, or (``abort``) undo it.
 
-    ``part`` is ``auto`` (from Conventional Commits) or ``patch|minor|major|pre|final|post``;
-    ``pre`` a pre-release kind. ``publish`` (None: the ``publish`` key) uploads with the
+    ``part`` is ``auto`` (from Conventional Commits), ``patch|minor|major|pre|final|post`` or an
+    exact version (``2.0.3``, ``v2.0.3``, ``2.1.0-rc.1``) checked as a bump's would be; ``pre`` a
+    pre-release kind (on a ``prerelease-branches`` branch, that branch's kind). ``publish`` (None: the ``publish`` key) uploads with the
     ``publish`` step to ``repository``; ``push`` pushes the branch and the tag in one
     ``git push --atomic``. ``find_links``/``no_index`` go to the SBOM's installer.
     ``before_step`` is called with each step's name before it runs (the tests' seam).

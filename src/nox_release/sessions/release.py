@@ -53,8 +53,8 @@ def _release_notes(session: Session, root: Path) -> None:
 
 @registered(
     "release",
-    "The whole release: bump (auto from Conventional Commits, or -- patch|minor|major|pre|final|"
-    "post), changelog, commit and tag, build, sbom, twine-check, then publish (--publish) and "
+    "The whole release: bump (auto from Conventional Commits, -- patch|minor|major|pre|final|"
+    "post, or an exact version such as -- 2.0.3), changelog, commit and tag, build, sbom, twine-check, then publish (--publish) and "
     "push (--push). Resumes after a failure; --abort undoes it; --dry-run shows the plan.",
 )
 def _release(session: Session, root: Path) -> None:
@@ -65,8 +65,8 @@ def _release(session: Session, root: Path) -> None:
         "part",
         nargs="?",
         default="auto",
-        choices=["auto", "patch", "minor", "major", "pre", "final", "post"],
-        help="the bump (default: auto, from Conventional Commits)",
+        help="auto (default, from Conventional Commits), patch, minor, major, pre, final, post, "
+        "or the exact version to release (2.0.3, v2.0.3, 2.1.0-rc.1)",
     )
     parser.add_argument("--pre", choices=pre_kinds(), help="make it a pre-release of this kind")
     parser.add_argument("--publish", action="store_true", default=None, help="upload to the index")

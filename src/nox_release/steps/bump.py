@@ -17,6 +17,7 @@ from nox_release.adapters.history import (
 )
 from nox_release.adapters.project import Project
 from nox_release.core.branches import check_branch_rule
+from nox_release.core.channels import check_channel
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import FileChange, Plan, StepHook
 from nox_release.core.version import Part, Version
@@ -52,7 +53,9 @@ def preflight(project: Project, version: Version, tag: str) -> list[str]:
     Returns warnings (things that could not be checked); raises for anything that fails.
     """
     check_repository(project)
-    check_branch_rule(project.git.branch(), project.config.release_branch_format, version)
+    branch = project.git.branch()
+    check_branch_rule(branch, project.config.release_branch_format, version)
+    check_channel(branch, project.config.prerelease_branches, version)
     warnings: list[str] = []
     if project.git.tag_exists(tag):
         raise BumpError(
@@ -206,7 +209,10 @@ def computer(part: str, pre: str | None) -> Callable[[Version], Version]:
         return lambda v: v.finalize()
     if part == "post":
         return lambda v: v.bump_post()
-    raise BumpError(f"'{part}' is not a bump: use major, minor, patch, pre, final or post.")
+    raise BumpError(
+        f"'{part}' is not a bump: use major, minor, patch, pre, final, post or an exact version "
+        "such as 2.0.3"
+    )
 
 
 def check_versions(root: Path | str = ".") -> tuple[Version, str | None]:

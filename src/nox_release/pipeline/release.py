@@ -33,6 +33,7 @@ from nox_release.pipeline.preflight import (
 from nox_release.pipeline.report import github_output, log_plan, released_files, summary
 from nox_release.steps.build import build
 from nox_release.steps.bump import BumpResult, release_version
+from nox_release.steps.changelog.notes import write_notes_file
 from nox_release.steps.publish import publish as publish_step
 from nox_release.steps.sbom import sbom
 from nox_release.steps.verify import twine_check
@@ -307,5 +308,6 @@ def _finish(
     )
     journal.clear(project.git)  # the release is complete
     log(text)
-    github_output(version, journal.tag, artifacts, sboms)
+    notes = write_notes_file(project, journal.tag, version, log)
+    github_output(version, journal.tag, artifacts, sboms, notes)
     return result

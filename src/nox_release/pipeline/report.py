@@ -76,11 +76,15 @@ def summary(
 
 
 def github_output(
-    version: Version, tag: str, artifacts: Sequence[Path], sboms: Sequence[Path]
+    version: Version,
+    tag: str,
+    artifacts: Sequence[Path],
+    sboms: Sequence[Path],
+    notes: Path | None = None,
 ) -> None:
     """Append the release's outputs to the ``GITHUB_OUTPUT`` file, when there is one."""
     try:
-        _write_github_output(version, tag, artifacts, sboms)
+        _write_github_output(version, tag, artifacts, sboms, notes)
     except OSError as exc:
         raise ReleaseError(
             f"the release of {version.pep440} is complete, but GITHUB_OUTPUT "
@@ -89,7 +93,11 @@ def github_output(
 
 
 def _write_github_output(
-    version: Version, tag: str, artifacts: Sequence[Path], sboms: Sequence[Path]
+    version: Version,
+    tag: str,
+    artifacts: Sequence[Path],
+    sboms: Sequence[Path],
+    notes: Path | None,
 ) -> None:
     path = os.environ.get("GITHUB_OUTPUT")
     if not path:
@@ -107,5 +115,7 @@ def _write_github_output(
         lines.append(f"wheel={wheels[0]}")
     if sdists:
         lines.append(f"sdist={sdists[0]}")
+    if notes is not None:
+        lines.append(f"notes-file={notes}")
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")

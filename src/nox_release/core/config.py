@@ -78,6 +78,7 @@ class Config:
     next_cycle: str = "alpha"
     packages: tuple[str, ...] = ()
     prerelease_branches: Mapping[str, str] = field(default_factory=dict)
+    validate: tuple[str, ...] = ()
 
     @property
     def tags(self) -> TagFormat:
@@ -168,6 +169,11 @@ KEYS: tuple[Key, ...] = (
         "prerelease-branches",
         "branch-kinds",
         'Branch glob -> pre-release kind, e.g. `{ "rc/*" = "rc" }`: there, releases are only the next pre-release of that kind.',
+    ),
+    Key(
+        "validate",
+        "list[str]",
+        "Commands run by `release` (before publish) and the `validate` session in a fresh environment holding only the built wheel.",
     ),
 )
 _BY_NAME = {k.name: k for k in KEYS}

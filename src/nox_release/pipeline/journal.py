@@ -21,7 +21,7 @@ from nox_release.adapters.git import Git
 __all__ = ["STEPS", "Journal", "ReleaseLock", "state_dir"]
 
 #: The steps of a release, in order; publish and push only when asked for.
-STEPS = ("bump", "build", "sbom", "check", "publish", "push")
+STEPS = ("bump", "build", "sbom", "check", "validate", "publish", "push")
 
 
 def state_dir(git: Git) -> Path:

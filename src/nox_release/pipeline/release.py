@@ -36,6 +36,7 @@ from nox_release.steps.bump import BumpResult, release_version
 from nox_release.steps.changelog.notes import write_notes_file
 from nox_release.steps.publish import publish as publish_step
 from nox_release.steps.sbom import sbom
+from nox_release.steps.validate import validate
 from nox_release.steps.verify import twine_check
 
 __all__ = ["ReleaseResult", "release"]
@@ -77,11 +78,13 @@ class ReleaseOptions:
     abort: bool
     log: Log
     before_step: StepHook
+    validate: bool = False
 
     @property
     def steps(self) -> list[str]:
-        """The steps of a new release: publish and push only when asked for."""
-        return [s for s in STEPS if (s != "publish" or self.publish) and (s != "push" or self.push)]
+        """The steps of a new release: validate when configured, publish and push when asked."""
+        wanted = {"validate": self.validate, "publish": self.publish, "push": self.push}
+        return [s for s in STEPS if wanted.get(s, True)]
 
 
 def release(
@@ -129,6 +132,7 @@ def release(
         abort=abort,
         log=log,
         before_step=before_step or (lambda _s: None),
+        validate=any(p.config.validate for p in [project, *released_projects(project)]),
     )
     with ReleaseLock(project.git):
         return _start(project, options)
@@ -212,7 +216,8 @@ def _resume(project: Project, journal: Journal, options: ReleaseOptions) -> Jour
     """The release in progress: check it can go on, add publish or push if asked for now."""
     check_resumable(project, journal)
     if options.publish and "publish" not in journal.steps:
-        journal.steps.insert(journal.steps.index("check") + 1, "publish")
+        last = "validate" if "validate" in journal.steps else "check"
+        journal.steps.insert(journal.steps.index(last) + 1, "publish")
     if options.push and "push" not in journal.steps:
         journal.steps.append("push")
     options.log(
@@ -266,6 +271,13 @@ def _step_runner(
             p, find_links=options.find_links, no_index=options.no_index, log=log
         ),
         "check": lambda p: twine_check(p, require_tag=True, log=log),
+        "validate": lambda p: validate(
+            p,
+            commands=p.config.validate or project.config.validate,
+            find_links=options.find_links,
+            no_index=options.no_index,
+            log=log,
+        ),
         "publish": lambda p: publish_step(
             p, repository=repository, index_url=index_url, yes=options.yes, log=log
         ),

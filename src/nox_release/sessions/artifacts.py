@@ -146,3 +146,29 @@ def _twine_check_session(session: Session, root: Path) -> None:
     parser.add_argument("--dist", metavar="DIR", help="the folder to check (default: dist-dir)")
     args = parse(session, parser)
     twine_check(root, dist=args.dist, require_tag=args.require_tag, log=session.log)
+
+
+@registered(
+    "validate",
+    "Install the built wheel alone (with its dependencies) into a fresh environment and run the "
+    "'validate' commands there. Options: --find-links DIR, --no-index, --index-url URL, --dry-run.",
+)
+def _validate(session: Session, root: Path) -> None:
+    from nox_release.steps.validate import validate
+
+    parser = parser_for("validate", "Run the validate commands against the built wheel.")
+    parser.add_argument(
+        "--find-links", metavar="DIR", action="append", default=[], help="a wheelhouse (repeatable)"
+    )
+    parser.add_argument("--no-index", action="store_true", help="install from --find-links only")
+    parser.add_argument("--index-url", help="the index the dependencies come from")
+    parser.add_argument("--dry-run", action="store_true", help="name the wheel and the commands")
+    args = parse(session, parser)
+    validate(
+        root,
+        find_links=args.find_links,
+        no_index=args.no_index,
+        index_url=args.index_url,
+        dry_run=args.dry_run,
+        log=session.log,
+    )

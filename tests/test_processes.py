@@ -18,7 +18,7 @@ from nox_release.steps.bump import check_versions
 from nox_release.steps.changelog import release_notes
 from nox_release.steps.publish import publish
 from testkit.publish import PASSWORD, USERNAME, Index
-from testkit.samples import Repo, make_repo
+from testkit.samples import Repo, make_repo, pyproject_toml
 
 pytestmark = pytest.mark.slow
 
@@ -216,3 +216,67 @@ def test_5_library_release_checklist(pypiserver: Index, tmp_path: Path, outputs:
     assert release_notes(repo.path, "1.1.0", echo=lambda _t: None) == CURATED
     again = publish(repo.path, repository=pypiserver.url, yes=True)  # skip-existing
     assert len(again.skipped) == 2 and not again.uploaded
+
+
+def package_files(folder: str, name: str, version: str) -> dict[str, str]:
+    module = name.replace("-", "_")
+    text = pyproject_toml(name, version, readme=True)
+    text += f'\n[tool.hatch.build.targets.wheel]\npackages = ["src/{module}"]\n'
+    return {
+        f"{folder}/pyproject.toml": text,
+        f"{folder}/README.md": f"# {name}\n\nA package of the monorepo.\n",
+        f"{folder}/src/{module}/__init__.py": f'"""{name}."""\n',
+    }
+
+
+def test_4_lockstep_packages_an_independent_client_and_the_next_cycle(
+    pypiserver: Index, tmp_path: Path
+) -> None:
+    config = (
+        '[tool.nox-release]\npackages = ["manager", "agent", "common", '
+        '{ path = "client", versioning = "independent", tag-format = "client-v{version}" }]\n'
+        'next-cycle = "alpha"\n'
+    )
+    files = {}
+    for folder in ("manager", "agent", "common"):
+        files.update(package_files(folder, f"p4-{folder}", "1.0.0"))
+    files.update(package_files("client", "p4-client", "0.5.0"))
+    repo = make_repo(tmp_path / "p4", pyproject=config, files=files)
+    remote = tmp_path / "p4.git"
+    Repo(tmp_path).git("init", "-q", "--bare", str(remote))
+    repo.git("remote", "add", "origin", str(remote))
+    repo.tag("v1.0.0")
+    repo.tag("client-v0.5.0")
+    repo.git("push", "-q", "origin", "main", "v1.0.0", "client-v0.5.0")
+    repo.commit("feat: manager schedules", {"manager/src/p4_manager/sched.py": "X = 1\n"})
+    repo.commit("fix: client retries", {"client/src/p4_client/retry.py": "X = 1\n"})
+
+    go(repo, pypiserver, package="client")  # only the client's commits count: a fix
+    assert "client-v0.5.1" in repo.tags() and 'version = "0.5.1"' in repo.read(
+        "client/pyproject.toml"
+    )
+    client_log = repo.read("client/CHANGELOG.md")
+    assert "Client retries" in client_log and "Manager schedules" not in client_log
+    assert uploaded(pypiserver, "p4-client") == [
+        "p4_client-0.5.1-py3-none-any.whl",
+        "p4_client-0.5.1.tar.gz",
+    ]
+
+    go(repo, pypiserver)  # the lockstep group, without the client: the feat makes it 1.1.0
+    assert "v1.1.0" in repo.tags()
+    for folder in ("manager", "agent", "common"):
+        assert 'version = "1.1.0"' in repo.read(f"{folder}/pyproject.toml")
+        assert f"p4_{folder}-1.1.0.tar.gz" in uploaded(pypiserver, f"p4-{folder}")
+    assert 'version = "0.5.1"' in repo.read("client/pyproject.toml")
+    root_log = repo.read("CHANGELOG.md")
+    assert "Manager schedules" in root_log and "Client retries" not in root_log
+
+    release_branch(str(repo.path))  # branch 1.1 at v1.1.0; main moves to 1.2.0a1
+    assert repo.git("rev-parse", "refs/heads/1.1") == repo.git("rev-parse", "v1.1.0^{commit}")
+    for folder in ("manager", "agent", "common"):
+        assert 'version = "1.2.0a1"' in repo.read(f"{folder}/pyproject.toml")
+    assert 'version = "0.5.1"' in repo.read("client/pyproject.toml")
+    repo.git("switch", "-q", "1.1")
+    repo.commit("fix: agent leak", {"agent/src/p4_agent/leak.py": "X = 1\n"})
+    go(repo, pypiserver, part="patch", publish=False, push=False)
+    assert "v1.1.1" in repo.tags()

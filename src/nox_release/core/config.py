@@ -16,6 +16,7 @@ from typing import Any
 
 from nox_release._errors import ConfigError, VersionError
 from nox_release.core.commits import EFFECTS
+from nox_release.core.packages import PackageSpec, parse_packages
 from nox_release.core.tags import TagFormat
 from nox_release.core.version import normalise_pre_kind
 
@@ -78,6 +79,8 @@ class Config:
     next_cycle: str = "alpha"
     packages: tuple[str, ...] = ()
     prerelease_branches: Mapping[str, str] = field(default_factory=dict)
+    independent: tuple[PackageSpec, ...] = ()
+    """The ``packages`` entries with ``versioning = "independent"`` (not a key of its own)."""
     validate: tuple[str, ...] = ()
 
     @property
@@ -162,8 +165,10 @@ KEYS: tuple[Key, ...] = (
     ),
     Key(
         "packages",
-        "list[str]",
-        "Folders, each with a `pyproject.toml`, released in lockstep with one version and tag.",
+        "packages",
+        "Folders, each with a `pyproject.toml`, released in lockstep with one version and tag; "
+        '`{ path = "client", versioning = "independent", tag-format = "client-v{version}" }` '
+        "gives one its own versions, tags and changelog.",
     ),
     Key(
         "prerelease-branches",
@@ -207,6 +212,8 @@ def _check(key: Key, value: Any, source: str) -> Any:
         return tuple(value)
     if key.kind == "version-files":
         return _version_files(value, where)
+    if key.kind == "packages":
+        return value  # checked with tag-format known, in config_from_pyproject
     if key.kind == "branch-kinds":
         return _branch_kinds(key, value, where)
     if key.kind == "commit-types":
@@ -290,6 +297,12 @@ def config_from_pyproject(data: Mapping[str, Any], source: str = "pyproject.toml
                 f"{', '.join(_BY_NAME)}.{hint}"
             )
         values[key.attr] = _check(key, value, source)
+    if "packages" in values:
+        specs = parse_packages(
+            values["packages"], _where(source), values.get("tag_format", "v{version}")
+        )
+        values["packages"] = tuple(s.path for s in specs if not s.independent)
+        values["independent"] = tuple(s for s in specs if s.independent)
     config = Config(**values)
     config.tags  # noqa: B018 - validates tag-format now, with its own message
     for name in ("release_branch_format",):

@@ -16,6 +16,7 @@ from pathlib import Path
 from nox_release._errors import ReleaseError
 from nox_release.adapters.apply import apply_plan
 from nox_release.adapters.credentials import redact_url
+from nox_release.adapters.packages import independent_package
 from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import StepHook
@@ -105,6 +106,7 @@ def release(
     abort: bool = False,
     log: Log = quiet,
     before_step: StepHook | None = None,
+    package: str | None = None,
 ) -> ReleaseResult:
     """Run the whole release, or resume the one in progress, or (``abort``) undo it.
 
@@ -114,8 +116,11 @@ def release(
     ``publish`` step to ``repository``; ``push`` pushes the branch and the tag in one
     ``git push --atomic``. ``find_links``/``no_index`` go to the SBOM's installer.
     ``before_step`` is called with each step's name before it runs (the tests' seam).
+    ``package`` releases that independent package alone (its version, tag, changelog, dist).
     """
     project = Project(root)
+    if package is not None:
+        project = independent_package(project, package)
     options = ReleaseOptions(
         part=part,
         pre=pre,

@@ -86,6 +86,9 @@ def _release(session: Session, root: Path) -> None:
     parser.add_argument(
         "--no-isolation", action="store_true", help="build in the running environment"
     )
+    parser.add_argument(
+        "--package", metavar="NAME", help="release this independent package alone (see packages)"
+    )
     parser.add_argument("--abort", action="store_true", help="undo the release in progress")
     parser.add_argument(
         "--dry-run", action="store_true", help="print the whole plan, write nothing"
@@ -105,4 +108,5 @@ def _release(session: Session, root: Path) -> None:
         abort=args.abort,
         dry_run=args.dry_run,
         log=session.log,
+        package=args.package,
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from nox_release._errors import BumpError, GitError
 from nox_release.adapters.history import first_reachable, iter_release_tags
+from nox_release.adapters.packages import pathspecs
 from nox_release.adapters.project import Project
 from nox_release.core.channels import branch_channel
 from nox_release.core.commits import (
@@ -152,7 +153,7 @@ def _read_since(project: Project, since: str | None, types: Mapping[str, Effect]
     tally = _Tally(groups={e: [] for e in EFFECTS})
     groups = tally.groups
     rev = f"{since}..HEAD" if since is not None else "HEAD"
-    args = ["log", "-z", "--boundary", "--format=%m%H%x1f%P%x1f%B", rev, "--"]
+    args = ["log", "-z", "--boundary", "--format=%m%H%x1f%P%x1f%B", rev, "--", *pathspecs(project)]
     for record in project.git.stream(args, "\x00"):
         fields = record.split("\x1f", 2)
         if len(fields) != 3 or not fields[0]:

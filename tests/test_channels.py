@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,26 @@ def test_release_an_exact_version_with_every_check_of_a_bump(tmp_path: Path) -> 
         release(repo.path, part="2.0.4", dry_run=True)
     with pytest.raises(BumpError, match="'tiny' is not a bump"):
         release(repo.path, part="tiny", dry_run=True)
+
+
+def test_the_release_session_takes_an_exact_version(tmp_path: Path) -> None:
+    noxfile = "import nox_release\n\nnox_release.register()\n"
+    repo = make_repo(
+        tmp_path / "s",
+        version="2.0.2",
+        extra="[tool.nox-release]\nchangelog = false\n",
+        files={"noxfile.py": noxfile},
+    )
+    repo.tag("v2.0.2")
+    repo.commit("fix: a fix")
+
+    def nox(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-m", "nox", "--no-color", "-s", "release", "--", *args]
+        return subprocess.run(argv, cwd=repo.path, capture_output=True, text=True, check=False)
+
+    planned = nox("v2.0.3", "--dry-run")
+    assert planned.returncode == 0, planned.stderr
+    assert "2.0.2 -> 2.0.3 (tag v2.0.3)" in planned.stderr
+    bad = nox("2.0.x", "--dry-run")
+    assert bad.returncode != 0 and "'2.0.x' is not a version" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,19 @@ def test_no_commits_and_only_a_heading_are_errors(tmp_path: Path) -> None:
     repo.tag("v1.0.1")
     with pytest.raises(ChangelogError, match="v1.0.1 has no change that the changelog shows"):
         release_notes(repo.path, "1.0.1", **quiet)  # type: ignore[arg-type]
+
+
+def test_the_session_fails_with_one_sentence_in_a_shallow_clone(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "p",
+        version="1.0.0",
+        files={"noxfile.py": "import nox_release\n\nnox_release.register()\n"},
+    )
+    repo.tag("v1.0.0")
+    repo.commit("fix: a fix")
+    repo.tag("v1.0.1")
+    clone = shallow(repo, "v1.0.1", tmp_path / "ci")
+    argv = [sys.executable, "-m", "nox", "--no-color", "-s", "release-notes"]
+    done = subprocess.run(argv, cwd=clone.path, capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "is a shallow clone" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Sequence
 
-from nox_release._errors import GitError, ReleaseError
+from nox_release._errors import BumpError, GitError, ReleaseError
 from nox_release.adapters.index import read_project
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import tool
@@ -42,6 +42,11 @@ def compute(
     when auto finds nothing to release."""
     exact = parse_exact(part, project.config.tags.affixes[0]) if part not in PARTS else None
     if exact is not None:
+        if pre is not None:
+            raise BumpError(
+                f"--pre {pre} goes with a bump part, not with the exact version {part}: write "
+                "the pre-release into the version (2.1.0rc1 or 2.1.0-rc.1)"
+            )
         return lambda _current: exact
     if part != "auto":
         kind = channel_kind(project, pre)

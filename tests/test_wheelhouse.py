@@ -14,6 +14,7 @@ from nox_release import ArtifactError
 from nox_release.adapters.index import read_project
 from nox_release.adapters.runner import tool
 from nox_release.core.platforms import check_wheelhouse_shape, uv_platform
+from nox_release.pipeline.gathered import release_gathered
 from nox_release.steps.publish import publish
 from nox_release.steps.verify import twine_check
 from nox_release.steps.wheelhouse import foreign_args, wheelhouse_sbom
@@ -37,8 +38,12 @@ def retag(wheel: Path, out: Path, platform: str, build: str | None = None) -> Pa
 
 @pytest.fixture
 def gathered(tmp_path: Path) -> tuple[Path, Path]:
+    return gather(tmp_path, "wh-sample")
+
+
+def gather(tmp_path: Path, name: str) -> tuple[Path, Path]:
     """A tagged project and its wheelhouse/: the tag job's sdist, the matrix's three wheels."""
-    repo = released_sample(tmp_path / "wh", "wh-sample", "1.0.0")
+    repo = released_sample(tmp_path / "wh", name, "1.0.0")
     house = tmp_path / "wheelhouse"
     house.mkdir()
     (wheel,) = (repo.path / "dist").glob("*.whl")
@@ -119,3 +124,25 @@ def test_a_wheelhouse_with_a_platform_twice_or_a_broken_record_is_refused(
     rewrite_wheel(shutil.copy(linux, spare / "copy.whl"), linux, damage, fix_record=False)
     with pytest.raises(ArtifactError, match="RECORD"):
         twine_check(root, dist=house)
+
+
+@pytest.mark.slow
+def test_release_a_gathered_wheelhouse(
+    tmp_path: Path, pypiserver: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, house = gather(tmp_path, "wh-gathered")
+    monkeypatch.setenv("TWINE_USERNAME", USERNAME)
+    monkeypatch.setenv("TWINE_PASSWORD", PASSWORD)
+    monkeypatch.delenv("CI", raising=False)
+    lines: list[str] = []
+    release_gathered(
+        root, house, publish=True, repository=pypiserver.url, no_index=True, log=lines.append
+    )
+    assert len(list(house.glob("*.cdx.json"))) == 3 and len(list(house.glob("*.spdx.json"))) == 3
+    listed = read_project(pypiserver.simple, "wh-gathered", retries=0).files
+    assert len(listed) == 4
+    assert lines[-1].endswith("(v1.0.0): check -> sbom -> validate -> publish")
+    (sdist,) = house.glob("*.tar.gz")
+    shutil.copy(sdist, house / sdist.name.replace("1.0.0", "1.0.0.post1"))
+    with pytest.raises(ArtifactError, match="holds 2 sdists"):
+        release_gathered(root, house, dry_run=True)

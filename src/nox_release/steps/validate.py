@@ -66,18 +66,20 @@ def validate(
     find_links: Sequence[Path | str] = (),
     no_index: bool = False,
     index_url: str | None = None,
+    dist: Path | str | None = None,
     dry_run: bool = False,
     log: Log = quiet,
 ) -> ValidateResult:
     """Install ``dist/``'s wheel into a fresh environment and run ``commands`` (default: the
     ``validate`` key) there, in order; the first failure raises :class:`ArtifactError` with its
-    output. ``dry_run`` only names the wheel and the commands."""
+    output. ``dist`` (default: ``dist-dir``) may be a gathered wheelhouse: the wheel that
+    installs here is taken. ``dry_run`` only names the wheel and the commands."""
     project = root if isinstance(root, Project) else Project(root)
     todo = _commands(project, commands)
     if not todo:
         log(f"{project.name}: nothing to validate (no 'validate' commands in [tool.nox-release])")
         return ValidateResult(None, ())
-    wheel = pick_wheel(project.root / project.config.dist_dir)
+    wheel = pick_wheel(project.root / (dist if dist is not None else project.config.dist_dir))
     installer = Installer(find_uv())
     if dry_run:
         log(

@@ -251,7 +251,14 @@ def test_4_lockstep_packages_an_independent_client_and_the_next_cycle(
     repo.commit("feat: manager schedules", {"manager/src/p4_manager/sched.py": "X = 1\n"})
     repo.commit("fix: client retries", {"client/src/p4_client/retry.py": "X = 1\n"})
 
-    go(repo, pypiserver, package="client")  # only the client's commits count: a fix
+    def crash(step: str) -> None:
+        if step == "sbom":
+            raise OSError("the runner lost its disk")
+
+    with pytest.raises(ReleaseError, match="stopped at step 'sbom'"):
+        go(repo, pypiserver, package="client", before_step=crash)  # only the client's commits
+    resumed = go(repo, pypiserver)  # no --package: the journal knows whose release it is
+    assert resumed.resumed and resumed.tag == "client-v0.5.1"  # type: ignore[attr-defined]
     assert "client-v0.5.1" in repo.tags() and 'version = "0.5.1"' in repo.read(
         "client/pyproject.toml"
     )

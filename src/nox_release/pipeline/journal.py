@@ -43,6 +43,7 @@ class Journal:
     started: float = field(default_factory=time.time)
     repository: str | None = None  # where publish goes (credentials redacted)
     index_url: str | None = None
+    package: str | None = None  # an independent package released alone (release --package)
     path: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod

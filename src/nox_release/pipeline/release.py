@@ -148,6 +148,8 @@ def _start(project: Project, options: ReleaseOptions) -> ReleaseResult:
     journal = Journal.load(project.git)
     if journal is not None:
         journal = settle_bump(project.git, journal)
+    if journal is not None and journal.package and not project.include_paths:
+        project = independent_package(project, journal.package)  # resumed without --package
     if options.abort:
         aborted = abort_release(project, journal, options.log)
         if aborted is None:
@@ -201,6 +203,7 @@ def _bump(
         steps=steps,
         repository=redact_url(options.repository) if options.repository else None,
         index_url=redact_url(options.index_url) if options.index_url else None,
+        package=project.root.name if project.include_paths else None,
     )
     journal.save(git)  # before the first write: a crash mid-bump is recognised
     try:

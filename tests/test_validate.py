@@ -32,9 +32,19 @@ def project(tmp_path: Path) -> Repo:
     return repo
 
 
-def test_the_wheel_and_its_dependencies_alone(project: Repo, wheelhouse: Wheelhouse) -> None:
+@pytest.mark.parametrize("installer", ["auto", "pip"])
+def test_the_wheel_and_its_dependencies_alone(
+    project: Repo, wheelhouse: Wheelhouse, installer: str
+) -> None:
     lines: list[str] = []
-    result = validate(project.path, find_links=wheelhouse.links, no_index=True, log=lines.append)
+    result = validate(
+        project.path,
+        find_links=wheelhouse.links,
+        no_index=True,
+        installer=installer,
+        log=lines.append,
+    )
+    assert result.installer == ("pip" if installer == "pip" else "uv")
     assert result.wheel is not None and result.wheel.name == "val_dep-1.0.0-py3-none-any.whl"
     assert result.commands == (FROM_WHEEL,)
     assert "validated val_dep-1.0.0-py3-none-any.whl: 1 command(s) passed" in lines[-1]

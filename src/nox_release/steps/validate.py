@@ -67,32 +67,32 @@ def validate(
     no_index: bool = False,
     index_url: str | None = None,
     dist: Path | str | None = None,
+    installer: str = "auto",
     dry_run: bool = False,
     log: Log = quiet,
 ) -> ValidateResult:
     """Install ``dist/``'s wheel into a fresh environment and run ``commands`` (default: the
     ``validate`` key) there, in order; the first failure raises :class:`ArtifactError` with its
     output. ``dist`` (default: ``dist-dir``) may be a gathered wheelhouse: the wheel that
-    installs here is taken. ``dry_run`` only names the wheel and the commands."""
+    installs here is taken. ``installer``: ``auto`` (uv when there), or ``pip`` (venv + pip).
+    ``dry_run`` only names the wheel and the commands."""
     project = root if isinstance(root, Project) else Project(root)
     todo = _commands(project, commands)
     if not todo:
         log(f"{project.name}: nothing to validate (no 'validate' commands in [tool.nox-release])")
         return ValidateResult(None, ())
     wheel = pick_wheel(project.root / (dist if dist is not None else project.config.dist_dir))
-    installer = Installer(find_uv())
+    chosen = Installer(None if installer == "pip" else find_uv())
     if dry_run:
-        log(
-            f"would install {wheel.name} alone into a fresh environment ({installer.name}) and run:"
-        )
+        log(f"would install {wheel.name} alone into a fresh environment ({chosen.name}) and run:")
         for command in todo:
             log(f"  $ {command}")
-        return ValidateResult(wheel, todo, installer.name)
+        return ValidateResult(wheel, todo, chosen.name)
     with tempfile.TemporaryDirectory(prefix="nox-release-validate-") as tmp:
         env, work = Path(tmp) / "env", Path(tmp) / "work"
         work.mkdir()
         _install(
-            installer,
+            chosen,
             env,
             wheel,
             installer_index_args(find_links, no_index, index_url, (), ()),
@@ -108,7 +108,7 @@ def validate(
             log(f"validate: $ {command}")
             _run(runner, command, run_env, wheel, log)
     log(f"validated {wheel.name}: {len(todo)} command(s) passed in a fresh environment")
-    return ValidateResult(wheel, todo, installer.name)
+    return ValidateResult(wheel, todo, chosen.name)
 
 
 def _install(installer: Installer, env: Path, wheel: Path, where: list[str], log: Log) -> None:

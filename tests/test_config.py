@@ -34,7 +34,7 @@ def test_every_key_is_a_field_with_its_default() -> None:
         assert getattr(default, key.attr) == key.default or (
             not key.default and not getattr(default, key.attr)
         )
-    assert len(fields) == len(KEYS)
+    assert len(fields) == len(KEYS) + 1  # and `independent`, the tables of `packages`
 
 
 def test_unknown_key_names_valid_ones_and_a_suggestion() -> None:
@@ -141,3 +141,32 @@ def test_signing_failure_rolls_back(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="git tag -s"):
         bump(repo.path, "patch")
     assert repo.snapshot() == before
+
+
+def test_packages_lockstep_strings_and_independent_tables() -> None:
+    table = {"packages": ["agent", {"path": "sdk/client", "versioning": "independent"}]}
+    config = config_from_pyproject({"tool": {"nox-release": table}})
+    assert config.packages == ("agent",)
+    (client,) = config.independent
+    assert (client.path, client.name, client.tag_format) == (
+        "sdk/client",
+        "client",
+        "client-v{version}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"path": "c", "versioning": "own"}, "versioning 'lockstep' or 'independent'"),
+        ({"path": "c", "tag-format": "c-{version}"}, "is for independent packages only"),
+        (
+            {"path": "c", "versioning": "independent", "tag-format": "v{version}"},
+            "of the project itself",
+        ),
+        ({"folder": "c"}, "must be a folder or a table"),
+    ],
+)
+def test_package_tables_are_checked(entry: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        config_from_pyproject({"tool": {"nox-release": {"packages": [entry]}}})

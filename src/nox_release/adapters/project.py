@@ -103,6 +103,10 @@ class Project:
             config = config_from_pyproject(self.data, source=str(self.pyproject_path))
             config = self._detected_config(config)
         self.config = config
+        #: Folders whose commits alone count (an independent package: its own folder), and
+        #: folders whose commits never count (the independent packages, for the project).
+        self.include_paths: tuple[Path, ...] = ()
+        self.exclude_paths = tuple(self.root / p.path for p in self.config.independent)
 
     @property
     def configured(self) -> Mapping[str, Any]:
@@ -157,7 +161,7 @@ class Project:
                 )
             # Packages share the root's configuration, but are not lockstep roots themselves.
             # The root's version-files are the root's (resolved against the root folder).
-            config = dataclasses.replace(self.config, packages=(), version_files=())
+            config = dataclasses.replace(self.config, packages=(), version_files=(), independent=())
             out.append(Project(path, config=config))
         return tuple(out)
 

@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nox_release._errors import ConfigError
+from nox_release._errors import ConfigError, VersionError
 from nox_release.core.commits import EFFECTS
+from nox_release.core.packages import PackageSpec, parse_packages
 from nox_release.core.tags import TagFormat
+from nox_release.core.version import normalise_pre_kind
 
 __all__ = ["KEYS", "Config", "Key", "VersionFile", "config_from_pyproject"]
 
@@ -27,7 +29,7 @@ class Key:
     :class:`Config` field's, declared there only)."""
 
     name: str
-    kind: str  # "str", "bool", "list[str]", "version-files", "commit-types", "choice", "str?"
+    kind: str  # "str", "bool", "list[str]", "version-files", "commit-types", "branch-kinds", ...
     doc: str
     choices: tuple[str, ...] = ()
 
@@ -76,6 +78,10 @@ class Config:
     release_branch_format: str = "{major}.{minor}"
     next_cycle: str = "alpha"
     packages: tuple[str, ...] = ()
+    prerelease_branches: Mapping[str, str] = field(default_factory=dict)
+    independent: tuple[PackageSpec, ...] = ()
+    """The ``packages`` entries with ``versioning = "independent"`` (not a key of its own)."""
+    validate: tuple[str, ...] = ()
 
     @property
     def tags(self) -> TagFormat:
@@ -159,8 +165,20 @@ KEYS: tuple[Key, ...] = (
     ),
     Key(
         "packages",
+        "packages",
+        "Folders, each with a `pyproject.toml`, released in lockstep with one version and tag; "
+        '`{ path = "client", versioning = "independent", tag-format = "client-v{version}" }` '
+        "gives one its own versions, tags and changelog.",
+    ),
+    Key(
+        "prerelease-branches",
+        "branch-kinds",
+        'Branch glob -> pre-release kind, e.g. `{ "rc/*" = "rc" }`: there, releases are only the next pre-release of that kind.',
+    ),
+    Key(
+        "validate",
         "list[str]",
-        "Folders, each with a `pyproject.toml`, released in lockstep with one version and tag.",
+        "Commands run by `release` (before publish) and the `validate` session in a fresh environment holding only the built wheel.",
     ),
 )
 _BY_NAME = {k.name: k for k in KEYS}
@@ -194,6 +212,10 @@ def _check(key: Key, value: Any, source: str) -> Any:
         return tuple(value)
     if key.kind == "version-files":
         return _version_files(value, where)
+    if key.kind == "packages":
+        return value  # checked with tag-format known, in config_from_pyproject
+    if key.kind == "branch-kinds":
+        return _branch_kinds(key, value, where)
     if key.kind == "commit-types":
         if not isinstance(value, Mapping):
             raise ConfigError(
@@ -209,6 +231,21 @@ def _check(key: Key, value: Any, source: str) -> Any:
             out[str(ctype)] = str(effect)
         return out
     raise AssertionError(key.kind)  # pragma: no cover
+
+
+def _branch_kinds(key: Key, value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f'\'{key.name}\' in {where} must be a table such as {{ "rc/*" = "rc" }}.')
+    out: dict[str, str] = {}
+    for glob, kind in value.items():
+        try:
+            out[str(glob)] = normalise_pre_kind(kind if isinstance(kind, str) else "")
+        except VersionError:
+            raise ConfigError(
+                f"branch '{glob}' in '{key.name}' of {where} maps to {kind!r}; valid kinds: "
+                "alpha, beta, rc, dev."
+            ) from None
+    return out
 
 
 def _version_files(value: Any, where: str) -> tuple[VersionFile, ...]:
@@ -260,6 +297,12 @@ def config_from_pyproject(data: Mapping[str, Any], source: str = "pyproject.toml
                 f"{', '.join(_BY_NAME)}.{hint}"
             )
         values[key.attr] = _check(key, value, source)
+    if "packages" in values:
+        specs = parse_packages(
+            values["packages"], _where(source), values.get("tag_format", "v{version}")
+        )
+        values["packages"] = tuple(s.path for s in specs if not s.independent)
+        values["independent"] = tuple(s for s in specs if s.independent)
     config = Config(**values)
     config.tags  # noqa: B018 - validates tag-format now, with its own message
     for name in ("release_branch_format",):

@@ -21,7 +21,7 @@ from nox_release.adapters.git import Git
 __all__ = ["STEPS", "Journal", "ReleaseLock", "state_dir"]
 
 #: The steps of a release, in order; publish and push only when asked for.
-STEPS = ("bump", "build", "sbom", "check", "publish", "push")
+STEPS = ("bump", "build", "sbom", "check", "validate", "publish", "push")
 
 
 def state_dir(git: Git) -> Path:
@@ -43,6 +43,7 @@ class Journal:
     started: float = field(default_factory=time.time)
     repository: str | None = None  # where publish goes (credentials redacted)
     index_url: str | None = None
+    package: str | None = None  # an independent package released alone (release --package)
     path: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod

@@ -5,18 +5,29 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Sequence
 
-from nox_release._errors import GitError, ReleaseError
+from nox_release._errors import BumpError, GitError, ReleaseError
 from nox_release.adapters.index import read_project
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import tool
 from nox_release.adapters.targets import resolve_target
+from nox_release.core.channels import parse_exact
+from nox_release.core.commits import Effect, next_version
 from nox_release.core.log import Log
 from nox_release.core.version import Version
 from nox_release.steps.build import choose_builder
 from nox_release.steps.bump import computer
-from nox_release.steps.decide import decide
+from nox_release.steps.decide import channel_kind, decide
 
-__all__ = ["compute", "preflight_publish", "preflight_push", "preflight_tools", "released_projects"]
+PARTS = ("auto", "major", "minor", "patch", "pre", "final", "post")
+
+__all__ = [
+    "PARTS",
+    "compute",
+    "preflight_publish",
+    "preflight_push",
+    "preflight_tools",
+    "released_projects",
+]
 
 
 def released_projects(project: Project) -> list[Project]:
@@ -27,9 +38,28 @@ def released_projects(project: Project) -> list[Project]:
 def compute(
     project: Project, part: str, pre: str | None, log: Log
 ) -> Callable[[Version], Version] | None:
-    """The version computation of ``part``; None when auto finds nothing to release."""
+    """The version computation of ``part`` (or of an exact version such as ``v2.0.3``); None
+    when auto finds nothing to release."""
+    exact = parse_exact(part, project.config.tags.affixes[0]) if part not in PARTS else None
+    if exact is not None:
+        if pre is not None:
+            raise BumpError(
+                f"--pre {pre} goes with a bump part, not with the exact version {part}: write "
+                "the pre-release into the version (2.1.0rc1 or 2.1.0-rc.1)"
+            )
+        return lambda _current: exact
     if part != "auto":
-        return computer(part, pre)
+        kind = channel_kind(project, pre)
+        if kind is None or part not in ("major", "minor", "patch") or pre is not None:
+            return computer(part, kind)
+        effect: Effect = part  # type: ignore[assignment]
+
+        def on_channel(current: Version) -> Version:  # the next pre-release of the channel
+            decided = next_version(current, effect, pre=kind)
+            assert decided is not None
+            return decided[1]
+
+        return on_channel
     decision = decide(project, pre=pre)
     if decision.version is None:
         return None

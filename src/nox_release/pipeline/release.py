@@ -17,6 +17,7 @@ from nox_release._errors import ReleaseError
 from nox_release.adapters.apply import apply_plan
 from nox_release.adapters.credentials import redact_url
 from nox_release.adapters.progress import progress_only
+from nox_release.adapters.packages import independent_package
 from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
 from nox_release.core.output import bump_line, sentence
@@ -35,8 +36,10 @@ from nox_release.pipeline.preflight import (
 from nox_release.pipeline.report import github_output, log_plan, released_files, summary
 from nox_release.steps.build import build
 from nox_release.steps.bump import BumpResult, changed, release_version
+from nox_release.steps.changelog.notes import write_notes_file
 from nox_release.steps.publish import publish as publish_step
 from nox_release.steps.sbom import sbom
+from nox_release.steps.validate import validate
 from nox_release.steps.verify import twine_check
 
 __all__ = ["ReleaseResult", "release"]
@@ -80,11 +83,13 @@ class ReleaseOptions:
     before_step: StepHook
     #: What each step returned in this run (for the summary).
     outcomes: dict[str, list[object]] = field(default_factory=dict)
+    validate: bool = False
 
     @property
     def steps(self) -> list[str]:
-        """The steps of a new release: publish and push only when asked for."""
-        return [s for s in STEPS if (s != "publish" or self.publish) and (s != "push" or self.push)]
+        """The steps of a new release: validate when configured, publish and push when asked."""
+        wanted = {"validate": self.validate, "publish": self.publish, "push": self.push}
+        return [s for s in STEPS if wanted.get(s, True)]
 
 
 def release(
@@ -105,16 +110,21 @@ def release(
     abort: bool = False,
     log: Log = quiet,
     before_step: StepHook | None = None,
+    package: str | None = None,
 ) -> ReleaseResult:
     """Run the whole release, or resume the one in progress, or (``abort``) undo it.
 
-    ``part`` is ``auto`` (from Conventional Commits) or ``patch|minor|major|pre|final|post``;
-    ``pre`` a pre-release kind. ``publish`` (None: the ``publish`` key) uploads with the
+    ``part`` is ``auto`` (from Conventional Commits), ``patch|minor|major|pre|final|post`` or an
+    exact version (``2.0.3``, ``v2.0.3``, ``2.1.0-rc.1``) checked as a bump's would be; ``pre`` a
+    pre-release kind (on a ``prerelease-branches`` branch, that branch's kind). ``publish`` (None: the ``publish`` key) uploads with the
     ``publish`` step to ``repository``; ``push`` pushes the branch and the tag in one
     ``git push --atomic``. ``find_links``/``no_index`` go to the SBOM's installer.
     ``before_step`` is called with each step's name before it runs (the tests' seam).
+    ``package`` releases that independent package alone (its version, tag, changelog, dist).
     """
     project = Project(root)
+    if package is not None:
+        project = independent_package(project, package)
     options = ReleaseOptions(
         part=part,
         pre=pre,
@@ -131,6 +141,7 @@ def release(
         abort=abort,
         log=log,
         before_step=before_step or (lambda _s: None),
+        validate=any(p.config.validate for p in [project, *released_projects(project)]),
     )
     with ReleaseLock(project.git):
         return _start(project, options)
@@ -141,6 +152,8 @@ def _start(project: Project, options: ReleaseOptions) -> ReleaseResult:
     journal = Journal.load(project.git)
     if journal is not None:
         journal = settle_bump(project.git, journal)
+    if journal is not None and journal.package and not project.include_paths:
+        project = independent_package(project, journal.package)  # resumed without --package
     if options.abort:
         aborted = abort_release(project, journal, options.log)
         if aborted is None:
@@ -194,6 +207,7 @@ def _bump(
         steps=steps,
         repository=redact_url(options.repository) if options.repository else None,
         index_url=redact_url(options.index_url) if options.index_url else None,
+        package=project.root.name if project.include_paths else None,
     )
     journal.save(git)  # before the first write: a crash mid-bump is recognised
     try:
@@ -221,7 +235,8 @@ def _resume(project: Project, journal: Journal, options: ReleaseOptions) -> Jour
     """The release in progress: check it can go on, add publish or push if asked for now."""
     check_resumable(project, journal)
     if options.publish and "publish" not in journal.steps:
-        journal.steps.insert(journal.steps.index("check") + 1, "publish")
+        last = "validate" if "validate" in journal.steps else "check"
+        journal.steps.insert(journal.steps.index(last) + 1, "publish")
     if options.push and "push" not in journal.steps:
         journal.steps.append("push")
     options.log(
@@ -276,6 +291,13 @@ def _step_runner(
             p, find_links=options.find_links, no_index=options.no_index, log=log
         ),
         "check": lambda p: twine_check(p, require_tag=True, log=log),
+        "validate": lambda p: validate(
+            p,
+            commands=p.config.validate or project.config.validate,
+            find_links=options.find_links,
+            no_index=options.no_index,
+            log=log,
+        ),
         "publish": lambda p: publish_step(
             p, repository=repository, index_url=index_url, yes=options.yes, log=log
         ),
@@ -318,5 +340,6 @@ def _finish(
     )
     journal.clear(project.git)  # the release is complete
     options.log(text)
-    github_output(version, journal.tag, artifacts, sboms)
+    notes = write_notes_file(project, journal.tag, version, options.log)
+    github_output(version, journal.tag, artifacts, sboms, notes)
     return result

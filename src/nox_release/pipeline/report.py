@@ -148,11 +148,15 @@ def _components(path: Path) -> str:
 
 
 def github_output(
-    version: Version, tag: str, artifacts: Sequence[Path], sboms: Sequence[Path]
+    version: Version,
+    tag: str,
+    artifacts: Sequence[Path],
+    sboms: Sequence[Path],
+    notes: Path | None = None,
 ) -> None:
     """Append the release's outputs to the ``GITHUB_OUTPUT`` file, when there is one."""
     try:
-        _write_github_output(version, tag, artifacts, sboms)
+        _write_github_output(version, tag, artifacts, sboms, notes)
     except OSError as exc:
         raise ReleaseError(
             f"the release of {version.pep440} is complete, but GITHUB_OUTPUT "
@@ -161,7 +165,11 @@ def github_output(
 
 
 def _write_github_output(
-    version: Version, tag: str, artifacts: Sequence[Path], sboms: Sequence[Path]
+    version: Version,
+    tag: str,
+    artifacts: Sequence[Path],
+    sboms: Sequence[Path],
+    notes: Path | None,
 ) -> None:
     path = os.environ.get("GITHUB_OUTPUT")
     if not path:
@@ -179,5 +187,7 @@ def _write_github_output(
         lines.append(f"wheel={wheels[0]}")
     if sdists:
         lines.append(f"sdist={sdists[0]}")
+    if notes is not None:
+        lines.append(f"notes-file={notes}")
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")

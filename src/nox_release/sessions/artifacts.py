@@ -13,7 +13,7 @@ from nox_release.sessions.registry import Session, parse, parser_for, registered
     "publish",
     "Upload dist/ to the package index with twine: skips files already there (same sha256), "
     "refuses different ones, verifies the index afterwards. Options: --repository, "
-    "--index-url, --allow-untagged, --dry-run, --yes.",
+    "--index-url, --allow-untagged, --dist DIR, --dry-run, --yes.",
 )
 def _publish(session: Session, root: Path) -> None:
     from nox_release.steps.publish import publish
@@ -40,10 +40,14 @@ def _publish(session: Session, root: Path) -> None:
         help="show what would be uploaded and skipped; send nothing",
     )
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.add_argument(
+        "--dist", metavar="DIR", help="the folder to upload, e.g. a gathered wheelhouse"
+    )
     args = parse(session, parser)
-    for project in _released(root):
+    for project in _released(root) if args.dist is None else [root]:
         publish(
             project,
+            dist=args.dist,
             repository=args.repository,
             index_url=args.index_url,
             allow_untagged=args.allow_untagged,
@@ -57,7 +61,7 @@ def _publish(session: Session, root: Path) -> None:
     "sbom",
     "CycloneDX 1.6 and SPDX 2.3 SBOMs of the built wheel into dist/, validated. Options: "
     "--embed/--no-embed, --lock PATH, --no-lock, --find-links DIR, --no-index, --index-url URL, "
-    "--extra-index-url URL, --dry-run.",
+    "--extra-index-url URL, --dist DIR (a wheelhouse: one pair per wheel), --dry-run.",
 )
 def _sbom(session: Session, root: Path) -> None:
     from nox_release.steps.sbom import sbom
@@ -87,7 +91,23 @@ def _sbom(session: Session, root: Path) -> None:
         "--extra-index-url", metavar="URL", action="append", default=[], help="another index"
     )
     parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    parser.add_argument(
+        "--dist", metavar="DIR", help="the folder of wheels (several: one SBOM pair per wheel)"
+    )
     args = parse(session, parser)
+    if args.dist is not None:
+        from nox_release.steps.wheelhouse import wheelhouse_sbom
+
+        wheelhouse_sbom(
+            root,
+            args.dist,
+            find_links=args.find_links,
+            no_index=args.no_index,
+            index_url=args.index_url,
+            log=session.log,
+            dry_run=args.dry_run,
+        )
+        return
     for project in _released(root):
         sbom(
             project,
@@ -158,3 +178,29 @@ def _twine_check_session(session: Session, root: Path) -> None:
     args = parse(session, parser)
     for project in _released(root) if args.dist is None else [root]:
         twine_check(project, dist=args.dist, require_tag=args.require_tag, log=session.log)
+
+
+@registered(
+    "validate",
+    "Install the built wheel alone (with its dependencies) into a fresh environment and run the "
+    "'validate' commands there. Options: --find-links DIR, --no-index, --index-url URL, --dry-run.",
+)
+def _validate(session: Session, root: Path) -> None:
+    from nox_release.steps.validate import validate
+
+    parser = parser_for("validate", "Run the validate commands against the built wheel.")
+    parser.add_argument(
+        "--find-links", metavar="DIR", action="append", default=[], help="a wheelhouse (repeatable)"
+    )
+    parser.add_argument("--no-index", action="store_true", help="install from --find-links only")
+    parser.add_argument("--index-url", help="the index the dependencies come from")
+    parser.add_argument("--dry-run", action="store_true", help="name the wheel and the commands")
+    args = parse(session, parser)
+    validate(
+        root,
+        find_links=args.find_links,
+        no_index=args.no_index,
+        index_url=args.index_url,
+        dry_run=args.dry_run,
+        log=session.log,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from nox_release.sessions.registry import Session, parse, parser_for, pre_kinds, registered
@@ -51,22 +52,13 @@ def _release_notes(session: Session, root: Path) -> None:
     release_notes(root, args.version, output=args.output, log=session.log)
 
 
-@registered(
-    "release",
-    "The whole release: bump (auto from Conventional Commits, or -- patch|minor|major|pre|final|"
-    "post), changelog, commit and tag, build, sbom, twine-check, then publish (--publish) and "
-    "push (--push). Resumes after a failure; --abort undoes it; --dry-run shows the plan.",
-)
-def _release(session: Session, root: Path) -> None:
-    from nox_release.pipeline.release import release
-
-    parser = parser_for("release", "Run the whole release, or resume the one in progress.")
+def _release_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "part",
         nargs="?",
         default="auto",
-        choices=["auto", "patch", "minor", "major", "pre", "final", "post"],
-        help="the bump (default: auto, from Conventional Commits)",
+        help="auto (default, from Conventional Commits), patch, minor, major, pre, final, post, "
+        "or the exact version to release (2.0.3, v2.0.3, 2.1.0-rc.1)",
     )
     parser.add_argument("--pre", choices=pre_kinds(), help="make it a pre-release of this kind")
     parser.add_argument("--publish", action="store_true", default=None, help="upload to the index")
@@ -86,11 +78,49 @@ def _release(session: Session, root: Path) -> None:
     parser.add_argument(
         "--no-isolation", action="store_true", help="build in the running environment"
     )
+    parser.add_argument(
+        "--package", metavar="NAME", help="release this independent package alone (see packages)"
+    )
+    parser.add_argument(
+        "--dist",
+        metavar="DIR",
+        help="release a gathered wheelhouse at the tag on HEAD: check, sbom, validate, publish",
+    )
     parser.add_argument("--abort", action="store_true", help="undo the release in progress")
     parser.add_argument(
         "--dry-run", action="store_true", help="print the whole plan, write nothing"
     )
+
+
+@registered(
+    "release",
+    "The whole release: bump (auto from Conventional Commits, -- patch|minor|major|pre|final|"
+    "post, or an exact version such as -- 2.0.3), changelog, commit and tag, build, sbom, "
+    "twine-check, validate, then publish (--publish) and push (--push). Resumes after a "
+    "failure; --abort undoes it; --dry-run shows the plan; --package NAME releases an "
+    "independent package; --dist DIR releases a gathered wheelhouse at the tag.",
+)
+def _release(session: Session, root: Path) -> None:
+    from nox_release.pipeline.release import release
+
+    parser = parser_for("release", "Run the whole release, or resume the one in progress.")
+    _release_arguments(parser)
     args = parse(session, parser)
+    if args.dist is not None:
+        from nox_release.pipeline.gathered import release_gathered
+
+        release_gathered(
+            root,
+            args.dist,
+            publish=args.publish,
+            repository=args.repository,
+            index_url=args.index_url,
+            find_links=args.find_links,
+            no_index=args.no_index,
+            dry_run=args.dry_run,
+            log=session.log,
+        )
+        return
     release(
         root,
         part=args.part,
@@ -105,4 +135,5 @@ def _release(session: Session, root: Path) -> None:
         abort=args.abort,
         dry_run=args.dry_run,
         log=session.log,
+        package=args.package,
     )

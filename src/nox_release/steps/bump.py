@@ -17,6 +17,7 @@ from nox_release.adapters.history import (
 )
 from nox_release.adapters.project import Project
 from nox_release.core.branches import check_branch_rule
+from nox_release.core.channels import check_channel
 from nox_release.core.log import Log, quiet
 from nox_release.core.output import bump_line, push_command
 from nox_release.core.paths import relpath
@@ -56,7 +57,9 @@ def preflight(project: Project, version: Version, tag: str, *, dry_run: bool = F
     ``dry_run`` accepts uncommitted changes, with a warning.
     """
     check_repository(project, dirty_ok=dry_run)
-    check_branch_rule(project.git.branch(), project.config.release_branch_format, version)
+    branch = project.git.branch()
+    check_branch_rule(branch, project.config.release_branch_format, version)
+    check_channel(branch, project.config.prerelease_branches, version)
     warnings: list[str] = []
     if project.git.tag_exists(tag):
         raise BumpError(
@@ -228,7 +231,10 @@ def computer(part: str, pre: str | None) -> Callable[[Version], Version]:
         return lambda v: v.finalize()
     if part == "post":
         return lambda v: v.bump_post()
-    raise BumpError(f"'{part}' is not a bump: use major, minor, patch, pre, final or post.")
+    raise BumpError(
+        f"'{part}' is not a bump: use major, minor, patch, pre, final, post or an exact version "
+        "such as 2.0.3"
+    )
 
 
 def changed(plan: Plan) -> list[str]:

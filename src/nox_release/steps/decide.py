@@ -17,9 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nox_release._errors import GitError
+from nox_release._errors import BumpError, GitError
 from nox_release.adapters.history import first_reachable, iter_release_tags
+from nox_release.adapters.packages import pathspecs
 from nox_release.adapters.project import Project
+from nox_release.core.channels import branch_channel
 from nox_release.core.commits import (
     EFFECTS,
     ConventionalCommit,
@@ -35,7 +37,7 @@ from nox_release.core.commits import (
 from nox_release.core.tags import ReleaseTag
 from nox_release.core.version import Part, Version, normalise_pre_kind
 
-__all__ = ["AutoDecision", "decide"]
+__all__ = ["AutoDecision", "channel_kind", "decide"]
 
 
 _UNSHALLOW = "git fetch --tags --unshallow"
@@ -152,7 +154,7 @@ def _read_since(project: Project, since: str | None, types: Mapping[str, Effect]
     tally = _Tally(groups={e: [] for e in EFFECTS})
     groups = tally.groups
     rev = f"{since}..HEAD" if since is not None else "HEAD"
-    args = ["log", "-z", "--boundary", "--format=%m%H%x1f%P%x1f%B", rev, "--"]
+    args = ["log", "-z", "--boundary", "--format=%m%H%x1f%P%x1f%B", rev, "--", *pathspecs(project)]
     for record in project.git.stream(args, "\x00"):
         fields = record.split("\x1f", 2)
         if len(fields) != 3 or not fields[0]:
@@ -205,18 +207,33 @@ def _refs(project: Project, tag: ReleaseTag | None) -> tuple[bool, str, str | No
     return git.is_shallow(), head, commit or None
 
 
+def channel_kind(project: Project, pre: str | None) -> str | None:
+    """``pre`` normalised, or the kind ``prerelease-branches`` gives the current branch."""
+    kind = normalise_pre_kind(pre) if pre is not None else None
+    branch = project.git.branch() if project.config.prerelease_branches else None
+    found = branch_channel(branch, project.config.prerelease_branches)
+    if found is None:
+        return kind
+    if kind is not None and kind != found[1]:
+        raise BumpError(
+            f"branch {branch} matches '{found[0]}' in 'prerelease-branches' ({found[1]}), so "
+            f"--pre {kind} is not made there; drop --pre or release from another branch"
+        )
+    return found[1]
+
+
 def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDecision:
     """Decide the next version from the Conventional Commits since the newest release tag.
 
-    Read-only: nothing is written. ``pre`` (alpha, beta, rc, dev) asks for a pre-release. Raises
+    Read-only: nothing is written. ``pre`` (alpha, beta, rc, dev) asks for a pre-release; on a
+    branch of ``prerelease-branches`` it is that branch's kind (another kind is refused). Raises
     :class:`GitError` for a repository without commits and for a shallow clone without the
     release tag (naming ``git fetch --tags --unshallow``).
     """
     if not isinstance(project, Project):
         project = Project(project)
-    if pre is not None:
-        pre = normalise_pre_kind(pre)
     config = project.config
+    pre = channel_kind(project, pre)
     types = type_map(config.commit_types)
     tags = iter_release_tags(project)
     tag: ReleaseTag | None = next(tags, None)

@@ -19,6 +19,7 @@ from nox_release.adapters.history import release_tags_at
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, strip_ansi
 from nox_release.core.log import Log, quiet
+from nox_release.core.platforms import check_wheelhouse_shape
 from nox_release.core.version import Version
 from nox_release.steps.integrity import check_integrity
 
@@ -85,6 +86,7 @@ def _read_artifacts(dist: Path) -> tuple[Artifact, ...]:
             f"{dist} holds artifacts of more than one version ({listing}): rebuild so that it "
             "holds only this release."
         )
+    check_wheelhouse_shape([p.name for p in paths], str(dist))
     return artifacts
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from nox_release._errors import ChangelogError, CommandError, ConfigError
 from nox_release.adapters.history import iter_release_tags
+from nox_release.adapters.packages import cliff_paths
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, strip_ansi, tool
 from nox_release.core.changelog import Release, exact_pattern, tag_pattern
@@ -200,6 +201,7 @@ class Cliff:
             argv += ["--tag", tag]
         if strip is not None:
             argv += ["--strip", strip]
+        argv += cliff_paths(self.project)
         if rev_range is not None:
             argv.append(rev_range)
         try:

@@ -14,9 +14,10 @@ from nox_release.core.changelog import Release, as_block, folded_tags
 from nox_release.core.log import Log, quiet
 from nox_release.core.version import Version
 from nox_release.steps.changelog.cliff import Cliff
+from nox_release.steps.changelog.filed import check_renderable, filed_notes, wanted_release
 from nox_release.steps.decide import decide
 
-__all__ = ["preview_changelog", "release_notes"]
+__all__ = ["preview_changelog", "release_notes", "write_notes_file"]
 
 
 def _stdout(text: str) -> None:
@@ -105,11 +106,43 @@ def release_notes(
 ) -> str:
     """``release-notes``: one release's section (default: the newest tag), without the header.
 
-    For a forge's release body. Written to ``output`` when given, else passed to ``echo``
-    (stdout). A final release's notes take in its pre-releases when
+    For a forge's release body: the changelog file's section of the release, exactly as written
+    there (hand edits too), when the file has one; else rendered from git with git-cliff.
+    Raises :class:`ChangelogError` when there are no real notes to give: no section and a
+    shallow clone or no commit, or a release without a change the changelog shows. Written to
+    ``output`` when given, else passed to ``echo`` (stdout). A final release's notes take in its pre-releases when
     ``changelog-fold-prereleases`` is on; a pre-release's notes cover only itself.
     """
     project = Project(root)
+    wanted = wanted_release(project, version)
+    text = filed_notes(project, wanted)
+    if text is not None:
+        name = wanted[0] if wanted is not None else ""
+        log(f"the notes of {name} are its section of {project.config.changelog_file}")
+    else:
+        check_renderable(project, wanted)
+        name, text = _rendered_notes(project, version, runner, log)
+    if output is not None:
+        path = Path(output)
+        try:
+            with Transaction() as txn:
+                txn.mkdir(path.parent)
+                txn.write({path: text})
+        except OSError as exc:
+            raise ChangelogError(
+                f"cannot write the release notes to {path} ({exc.strerror or exc}): give "
+                "-o a file path whose folders you can write to (missing ones are created)."
+            ) from None
+        log(f"wrote the notes of {name} to {path}")
+    else:
+        echo(text)
+    return text
+
+
+def _rendered_notes(
+    project: Project, version: str | None, runner: Runner | None, log: Log
+) -> tuple[str, str]:
+    """The tag and the notes git-cliff renders for it from the commits of its release."""
     with Cliff(project, runner, log) as cliff:
         releases = cliff.releases()
         if not releases:
@@ -129,20 +162,23 @@ def release_notes(
         rng = f"{cliff.commit(before[-1][0])}..{end}" if before else end
         text = cliff.render(rng, ignore=folded | cliff.strays(), strip="all")
     text = as_block(text, "\n")
-    if not text:
-        log(f"{target[0]} has no changes that the changelog shows")
-    if output is not None:
-        path = Path(output)
-        try:
-            with Transaction() as txn:
-                txn.mkdir(path.parent)
-                txn.write({path: text})
-        except OSError as exc:
-            raise ChangelogError(
-                f"cannot write the release notes to {path} ({exc.strerror or exc}): give "
-                "-o a file path whose folders you can write to (missing ones are created)."
-            ) from None
-        log(f"wrote the notes of {target[0]} to {path}")
-    else:
-        echo(text)
-    return text
+    if not any(line.strip() and not line.startswith("#") for line in text.splitlines()):
+        raise ChangelogError(
+            f"{target[0]} has no change that the changelog shows, so its notes would be only a "
+            f"heading: write its section in {project.config.changelog_file} or give another "
+            "release with --version"
+        )
+    return target[0], text
+
+
+def write_notes_file(project: Project, tag: str, version: Version, log: Log) -> Path | None:
+    """Write a finished release's notes to ``<dist-dir>/<name>-<version>.notes.md`` (the
+    ``notes-file`` of ``GITHUB_OUTPUT``); None, with a warning, when there are no real notes."""
+    name = project.name.replace("-", "_").replace(".", "_").lower()
+    path = project.root / project.config.dist_dir / f"{name}-{version.pep440}.notes.md"
+    try:
+        release_notes(project.root, tag, output=path, log=log)
+    except ChangelogError as exc:
+        log(f"warning: no release notes file: {exc}")
+        return None
+    return path

@@ -38,6 +38,7 @@ class SbomOptions:
     log: Log
     dry_run: bool
     before_validate: ValidateHook | None
+    wheel: Path | None = None  # one wheel of a wheelhouse; documents named for the wheel file
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def check_inputs(options: SbomOptions) -> SbomTarget:
         pick_wheel(dist, [])  # no wheel: say so before judging the rest of dist/
     # twine check --strict is the twine-check step's business; the SBOM needs the right wheel.
     checked = check_dist(project, dist, twine=False)
-    wheel = pick_wheel(dist, [a.path for a in checked.artifacts if a.kind == "wheel"])
+    wheels = [a.path for a in checked.artifacts if a.kind == "wheel"]
+    wheel = options.wheel if options.wheel in wheels else pick_wheel(dist, wheels)
     artifact = next(a for a in checked.artifacts if a.path == wheel)
     lock = lock_file(project, options.lock) if options.lock else None
     installer = choose_installer(options.installer)
@@ -106,6 +108,7 @@ def check_inputs(options: SbomOptions) -> SbomTarget:
         raise SbomError(f"{lock} is a uv lock file and needs uv to be read: install uv.")
     epoch = _epoch(project)
     stem = wheel_stem(wheel)
+    named = wheel.name.removesuffix(".whl") if options.wheel is not None else stem
     sums = dist / CHECKSUMS
     return SbomTarget(
         wheel=wheel,
@@ -115,8 +118,8 @@ def check_inputs(options: SbomOptions) -> SbomTarget:
         lock=lock,
         installer=installer,
         epoch=epoch,
-        cyclonedx=dist / f"{stem}.cdx.json",
-        spdx=dist / f"{stem}.spdx.json",
+        cyclonedx=dist / f"{named}.cdx.json",
+        spdx=dist / f"{named}.spdx.json",
         sums=sums,
         rewrite_sums=options.embed and sums.is_file(),
     )

@@ -255,6 +255,7 @@ def sbom(
     log: Log = quiet,
     dry_run: bool = False,
     before_validate: ValidateHook | None = None,
+    wheel: Path | None = None,
 ) -> SbomResult:
     """Write ``dist/<name>-<version>.cdx.json`` and ``.spdx.json`` for the built wheel.
 
@@ -268,7 +269,8 @@ def sbom(
     :class:`SubprocessRunner`). ``installer`` is ``auto`` (uv when available), ``uv`` or
     ``pip``. With ``embed``, an existing ``dist/SHA256SUMS`` is rewritten with the new wheel's
     hash in the same all-or-nothing replacement. With ``dry_run``, the checks run and the
-    commands and files are printed; nothing is installed or written.
+    commands and files are printed; nothing is installed or written. ``wheel`` (one wheel of a
+    wheelhouse) describes that wheel, in documents named for its file.
     """
     project = root if isinstance(root, Project) else Project(root)
     index_args = installer_index_args(
@@ -286,6 +288,7 @@ def sbom(
         log=log,
         dry_run=dry_run,
         before_validate=before_validate,
+        wheel=Path(wheel) if wheel is not None else None,
     )
     redact_secrets(options)
     target = check_inputs(options)

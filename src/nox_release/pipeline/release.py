@@ -16,8 +16,8 @@ from pathlib import Path
 from nox_release._errors import ReleaseError
 from nox_release.adapters.apply import apply_plan
 from nox_release.adapters.credentials import redact_url
-from nox_release.adapters.progress import progress_only
 from nox_release.adapters.packages import independent_package
+from nox_release.adapters.progress import progress_only
 from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
 from nox_release.core.output import bump_line, sentence

@@ -58,7 +58,10 @@ def released_files(project: Project) -> tuple[list[Path], list[Path]]:
 
 
 #: How the summary says a step was not asked for.
-_PAST = {"publish": "published", "push": "pushed"}
+_PAST = {"validate": "validated", "publish": "published", "push": "pushed"}
+
+#: Steps the summary leaves out when the release has nothing for them to do.
+_OPTIONAL = {"validate"}
 
 
 def summary(
@@ -77,6 +80,8 @@ def summary(
     versions = f"{bumped[0].previous.pep440} -> " if bumped else ""
     rows = [f"release {project.name} {versions}{journal.version} (tag {journal.tag})"]
     for step in STEPS:
+        if step in _OPTIONAL and step not in steps and step not in journal.done:
+            continue
         state = (
             "done now"
             if step in ran
@@ -114,6 +119,11 @@ def _step_details(
         return [f"{p.name}{_components(p)}" for p in sboms]
     if step == "check":
         return [f"twine check --strict, RECORD hashes, name and version = tag {journal.tag}"]
+    if step == "validate":
+        count = len(project.config.validate)
+        return [
+            f"{count} command{'s' if count != 1 else ''} against the wheel in a fresh environment"
+        ]
     if step == "publish":
         return _publish_details(journal, outcomes)
     command = push_command(project.config.remote, journal.branch, journal.tag)

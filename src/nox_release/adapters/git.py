@@ -281,6 +281,7 @@ class Git:
         """Move the checked-out ``branch`` from ``old`` to ``new`` as ``reset --keep`` would
         (index and work tree follow, uncommitted changes stay), but only if it still points at
         ``old``: the ref moves by compare-and-swap, so a commit someone else made is never lost."""
+        self.run("update-index", "-q", "--refresh", check=False)  # stat info, not contents
         self.run("read-tree", "-m", "-u", old, new)  # refuses, changing nothing, on a conflict
         try:
             self.move_branch(branch, new, old, reason)

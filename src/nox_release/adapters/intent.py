@@ -110,6 +110,9 @@ class Intent:
 
     @classmethod
     def clear(cls, git: Git) -> None:
+        """Forget the intent, and any original a killed transaction kept (``originals/``)."""
+        for kept in (git.state_dir() / "originals").glob("*"):
+            kept.unlink(missing_ok=True)
         cls.path(git).unlink(missing_ok=True)
 
 

@@ -9,13 +9,19 @@ sentence); from the original, ``release`` (resume) ends exactly as an uninterrup
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
+import subprocess
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from nox_release import ReleaseError
 from nox_release.adapters.git import Git
+from nox_release.adapters.index import read_project
 from nox_release.pipeline.journal import Journal
 from nox_release.pipeline.release import release
 from nox_release.steps.bump import bump
@@ -29,7 +35,7 @@ from testkit.faults import (
     sample,
 )
 from testkit.publish import PASSWORD, USERNAME, Index
-from testkit.samples import Repo
+from testkit.samples import Repo, make_repo
 
 pytestmark = pytest.mark.slow
 
@@ -165,3 +171,124 @@ def test_a_git_hook_that_kills_nox_mid_bump(
     assert local_state(copy) == start
     release(repo.path, **release_options(pypiserver))  # type: ignore[arg-type]
     assert normalised(end_state(repo, pypiserver, name), name) == baseline
+
+
+# -- what resume and the pre-flight prove ---------------------------------------------------------
+def _stop_at(step: str) -> Callable[[str], None]:
+    def hook(at: str) -> None:
+        if at == step:
+            raise RuntimeError(f"injected failure at {at}")
+
+    return hook
+
+
+def test_resume_publishes_only_the_tags_tree(pypiserver: Index, tmp_path: Path) -> None:
+    """Fixed the build and edited a source file too: resume refuses until the tree is the tag's."""
+    name = "fault-dirty"
+    repo = sample(tmp_path / "dirty", name)
+    options = release_options(pypiserver)
+    with pytest.raises(ReleaseError, match="stopped at step 'build'"):
+        release(repo.path, **options, before_step=_stop_at("build"))  # type: ignore[arg-type]
+    for rel in ("src/fault_dirty/feature.py", "src/fault_dirty/extra.py"):
+        repo.write(rel, "X = 'not in the tag'\n")
+        with pytest.raises(ReleaseError, match="differs from the release commit"):
+            release(repo.path, **options)  # type: ignore[arg-type]
+        assert read_project(pypiserver.simple, name, retries=0).files == {}
+        repo.git("checkout", "--", ".")
+        (repo.path / "src/fault_dirty/extra.py").unlink(missing_ok=True)
+    release(repo.path, **options)  # type: ignore[arg-type]
+    wheel = next((repo.path / "dist").glob("*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        assert zf.read("fault_dirty/feature.py") == b"X = 2\n"
+        assert "fault_dirty/extra.py" not in zf.namelist()
+
+
+def test_a_branch_behind_the_remote_is_refused_before_any_write(
+    pypiserver: Index, tmp_path: Path
+) -> None:
+    name = "fault-behind"
+    repo = sample(tmp_path / "behind", name)
+    other = Repo(tmp_path / "teammate")
+    Repo(tmp_path).git("clone", "-q", str(tmp_path / "behind-remote.git"), str(other.path))
+    other.commit("fix: pushed first")
+    other.git("push", "-q", "origin", "main")
+    before = local_state(repo)
+    with pytest.raises(ReleaseError, match="main is behind origin/main"):
+        release(repo.path, **release_options(pypiserver))  # type: ignore[arg-type]
+    assert local_state(repo) == before
+    assert read_project(pypiserver.simple, name, retries=0).files == {}
+
+
+def test_resume_after_credentials_in_the_url(
+    pypiserver: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal keeps where the credentials came from, never them nor a redacted copy."""
+    name = "fault-creds"
+    repo = sample(tmp_path / "creds", name)
+    url = pypiserver.url_with(USERNAME, PASSWORD)
+    monkeypatch.delenv("TWINE_USERNAME")
+    monkeypatch.delenv("TWINE_PASSWORD")
+    options = release_options(pypiserver, repository=url)
+    with pytest.raises(ReleaseError, match="stopped at step 'publish'"):
+        release(repo.path, **options, before_step=_stop_at("publish"))  # type: ignore[arg-type]
+    journal = (repo.path / ".git" / "nox-release" / "journal.json").read_text()
+    assert PASSWORD not in journal and "***" not in journal and pypiserver.url in journal
+    resume = release_options(pypiserver, repository=None)
+    with pytest.raises(ReleaseError, match="give the same --repository again"):
+        release(repo.path, **resume)  # type: ignore[arg-type]
+    monkeypatch.setenv("TWINE_USERNAME", USERNAME)
+    monkeypatch.setenv("TWINE_PASSWORD", PASSWORD)
+    result = release(repo.path, **resume)  # type: ignore[arg-type]
+    assert result.ran == ("publish", "push")
+    assert len(read_project(pypiserver.simple, name, retries=0).files) == 2
+
+
+# -- a full disk -----------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _small_disk(path: Path, size: str) -> Iterator[Path]:
+    path.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("a small tmpfs cannot be mounted here (needs root)")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    """Fill ``disk`` up, then free ``leave`` bytes."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    os.truncate(filler, max(0, filler.stat().st_size - leave))
+    return filler
+
+
+@pytest.mark.parametrize("free_kib", [4, 8, 12, 16, 24, 32])
+def test_a_full_disk_never_leaves_a_half_release(tmp_path: Path, free_kib: int) -> None:
+    """Whatever write fails, once space is back, abort (or a re-run) reaches a correct state."""
+    with _small_disk(tmp_path / "disk", "2m") as disk:
+        repo = make_repo(disk / "project")
+        start = repo.snapshot()
+        filler = _fill(disk, free_kib * 1024)
+        try:
+            bump(repo.path, "patch")
+        except (ReleaseError, OSError):
+            filler.unlink()
+            release(repo.path, abort=True)
+            assert repo.snapshot() == start
+            bump(repo.path, "patch")  # and it works with space
+        else:
+            filler.unlink()
+        assert repo.tags() == ["v1.2.4"] and repo.status() == ""

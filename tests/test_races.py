@@ -138,3 +138,29 @@ def test_a_branch_moves_only_from_where_it_was(repo: Repo) -> None:
     assert repo.head() == third and repo.read("a.txt") == "3\n" and repo.status() == ""
     Git(repo.path).rewind("main", second, third, "roll back")
     assert repo.head() == second and repo.read("a.txt") == "2\n" and repo.status() == ""
+
+
+def test_a_lock_held_by_a_zombie_is_taken_over(repo: Repo) -> None:
+    """The holder exited but its parent never reaped it: the pid exists, the process does not."""
+    import json
+    import socket
+    import time
+
+    from nox_release.adapters.git import Git
+    from nox_release.adapters.lock import ReleaseLock
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    for _ in range(200):  # until it has exited (a zombie: not reaped yet)
+        stat = Path(f"/proc/{child.pid}/stat")
+        if not stat.exists() or stat.read_text().rpartition(")")[2].split()[0] == "Z":
+            break
+        time.sleep(0.05)
+    git = Git(repo.path)
+    (git.state_dir() / "lock").write_text(
+        json.dumps({"pid": child.pid, "host": socket.gethostname(), "since": 0, "what": "bump"})
+    )
+    try:
+        with ReleaseLock(git) as lock:
+            assert lock.held
+    finally:
+        child.wait()

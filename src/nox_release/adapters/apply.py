@@ -17,8 +17,9 @@ from pathlib import Path
 from nox_release._errors import ConfigError, GitError, ReleaseError
 from nox_release.adapters.files import Transaction, real
 from nox_release.adapters.git import Git
-from nox_release.adapters.intent import Intent, fault_point, shielded
+from nox_release.adapters.intent import Intent, fault_point
 from nox_release.adapters.lock import ReleaseLock
+from nox_release.adapters.signals import shielded
 from nox_release.core.paths import relpath
 from nox_release.core.plan import Plan, StepHook
 
@@ -57,18 +58,19 @@ def check_plan(plan: Plan, git: Git) -> None:
                 f"{relpath(target, root)} changed while the release was being planned: run it again"
             )
     if plan.commit_message is not None:
-        rels = [relpath(real(c.path), root) for c in plan.changes]
-        tracked = git.tracked(rels)
-        untracked = [r for r in rels if os.path.lexists(root / r) and r not in tracked]
+        top = real(git.toplevel())
+        rels = [relpath(real(c.path), top) for c in plan.changes]
+        tracked = git.tracked([top / r for r in rels])
+        untracked = [r for r in rels if os.path.lexists(top / r) and r not in tracked]
         if untracked:
             raise GitError(
                 f"{untracked[0]} is not tracked by git, and the release would overwrite and commit "
                 "it: commit it first, or move it away"
             )
-        ignored = git.ignored([r for r in rels if r not in tracked])
+        ignored = git.ignored([top / r for r in rels if r not in tracked])
         if ignored:
             raise GitError(
-                f"{ignored[0]} is ignored by git (a .gitignore rule), so the release commit could "
+                f"{relpath(Path(ignored[0]), top)} is ignored by git (a .gitignore rule), so the release commit could "
                 "not include it: remove the rule, or choose another file in the configuration"
             )
     if plan.tag is not None and not git.valid_tag_name(plan.tag):

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 from nox_release._errors import RollbackError
+from nox_release.adapters.signals import shielded
 
 __all__ = ["Transaction", "default_mode", "read_text", "real", "write_atomic"]
 
@@ -125,7 +126,8 @@ class Transaction:
         if exc is None:
             self.keep()
             return
-        problems = self.undo()
+        with shielded():
+            problems = self.undo()
         if problems:
             raise RollbackError(
                 f"{exc} -- and the rollback could not finish: {'; '.join(problems)}"

@@ -10,21 +10,20 @@ written but not committed are put back. Also the test-only fault hook, :func:`fa
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from nox_release._errors import ReleaseError
 from nox_release.adapters.files import real, write_atomic
 from nox_release.adapters.git import Git
+from nox_release.adapters.signals import shielded
 from nox_release.core.paths import relpath
 from nox_release.core.plan import Plan
 
-__all__ = ["Intent", "fault_point", "recover", "shielded"]
+__all__ = ["Intent", "fault_point", "recover"]
 
 #: The test-only environment hook: the process kills itself (SIGKILL) at this step boundary.
 KILL_AT = "NOX_RELEASE_TEST_KILL_AT"
@@ -35,29 +34,6 @@ def fault_point(step: str) -> None:
     at = os.environ.get(KILL_AT)
     if at and (step == at or step.startswith(at + " ")):
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-@contextlib.contextmanager
-def shielded() -> Iterator[None]:
-    """Ctrl-C cannot interrupt the block (a rollback): a SIGINT that arrives is held back and
-    raised as KeyboardInterrupt once the block is done (unless it is leaving by an exception)."""
-    try:
-        previous = signal.getsignal(signal.SIGINT)
-        caught: list[int] = []
-        signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
-    except ValueError:  # not the main thread: signals go to the main thread anyway
-        yield
-        return
-    failed = False
-    try:
-        yield
-    except BaseException:
-        failed = True
-        raise
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if caught and not failed:
-            raise KeyboardInterrupt
 
 
 @dataclass
@@ -79,7 +55,7 @@ class Intent:
     @classmethod
     def record(cls, plan: Plan, git: Git) -> Intent:
         """The intent of ``plan``, saved (the originals stored as blobs) before any write."""
-        root = real(plan.root)
+        root = real(git.toplevel())
         targets = [real(c.path) for c in plan.changes]
         existing = [p for p in targets if p.exists()]
         blobs = dict(zip(existing, git.store_blobs(existing), strict=True))
@@ -131,7 +107,7 @@ def _committed(git: Git, intent: Intent) -> bool:
 
 def _restore_files(git: Git, intent: Intent) -> None:
     """Put each planned file back as it was, out of the index too, and drop half-written temps."""
-    root = git.toplevel()
+    root = real(git.toplevel())
     for rel, blob in intent.files.items():
         path = root / rel
         for tmp in path.parent.glob(f".{path.name}.*.tmp"):
@@ -141,7 +117,7 @@ def _restore_files(git: Git, intent: Intent) -> None:
         elif not path.exists() or git.store_blobs([path]) != [blob]:
             write_atomic(path, git.blob(blob))
     if intent.files and intent.head is not None:
-        git.unstage(list(intent.files))
+        git.unstage([root / rel for rel in intent.files])
 
 
 def recover(git: Git, *, finish: bool) -> str | None:

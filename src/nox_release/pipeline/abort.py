@@ -8,6 +8,7 @@ from nox_release._errors import IndexReadError, ReleaseError
 from nox_release.adapters.credentials import redact_url, split_credentials
 from nox_release.adapters.git import Git
 from nox_release.adapters.project import Project
+from nox_release.adapters.signals import shielded
 from nox_release.core.log import Log
 from nox_release.core.version import Version
 from nox_release.pipeline.journal import Journal
@@ -155,6 +156,14 @@ def abort(project: Project, journal: Journal | None, log: Log) -> Journal | None
             "nox-release will not drop them; undo the release by hand (delete the tag "
             f"{journal.tag}, revert the commit) and remove {journal.path}."
         )
+    with shielded():  # a second Ctrl-C does not leave it half done
+        _undo(git, journal, move_branch, log)
+    log(f"aborted the release of {journal.version}")
+    return journal
+
+
+def _undo(git: Git, journal: Journal, move_branch: bool, log: Log) -> None:
+    """Move the branch back (compare-and-swap), delete the tag, clear the journal."""
     if move_branch:
         if git.branch() == journal.branch:  # keeps uncommitted work, moves only from the commit
             git.rewind(journal.branch, journal.previous_head, journal.commit, "abort")
@@ -169,5 +178,3 @@ def abort(project: Project, journal: Journal | None, log: Log) -> Journal | None
         git.delete_tag(journal.tag)
         log(f"deleted the local tag {journal.tag}")
     journal.clear(git)
-    log(f"aborted the release of {journal.version}")
-    return journal

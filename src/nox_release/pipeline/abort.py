@@ -64,10 +64,12 @@ def settle_bump(git: Git, journal: Journal) -> Journal | None:
 
 
 def _unclean(project: Project) -> list[str]:
-    """Changed tracked files, and untracked files outside the dist folders."""
+    """Changed tracked files, and untracked files outside the dist folders and nox's ``.nox/``."""
+    top = project.git.toplevel()
     dists = [
-        os.path.relpath(p.root / p.config.dist_dir, project.git.toplevel()).rstrip("/") + "/"
+        os.path.relpath(folder, top).rstrip("/") + "/"
         for p in (project, *project.packages)
+        for folder in (p.root / p.config.dist_dir, p.root / ".nox")
     ]
     untracked = [
         f for f in project.git.untracked_files() if not any(f.startswith(d) for d in dists)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from nox_release import ReleaseError, Version
 from nox_release.adapters.git import Git
 from nox_release.adapters.index import read_project
-from nox_release.pipeline.journal import Journal, ReleaseLock
+from nox_release.pipeline.journal import Journal
 from nox_release.pipeline.release import release
 from testkit.publish import Index
 from testkit.samples import Repo, make_repo
@@ -276,10 +277,9 @@ def test_push_needs_a_remote_checked_before_any_write(pypiserver: Index, tmp_pat
 def test_push_is_atomic(pypiserver: Index, tmp_path: Path) -> None:
     """A remote that rejects the branch update gets neither the branch nor the tag."""
     repo = sample(tmp_path / "atomic", "rel-atomic")
-    other = Repo(tmp_path / "other")
-    Repo(tmp_path).git("clone", "-q", str(tmp_path / "atomic-remote.git"), str(other.path))
-    other.commit("fix: someone else pushed first")
-    other.git("push", "-q", "origin", "main")
+    hook = tmp_path / "atomic-remote.git" / "hooks" / "update"
+    hook.write_text('#!/bin/sh\ncase "$1" in refs/heads/*) exit 1;; esac\n')
+    hook.chmod(0o755)
     with pytest.raises(ReleaseError, match="stopped at step 'push'"):
         run(repo, pypiserver, publish=False)
     remote = repo.git("ls-remote", "origin")
@@ -289,11 +289,11 @@ def test_push_is_atomic(pypiserver: Index, tmp_path: Path) -> None:
 def test_second_release_waits_for_the_lock(pypiserver: Index, tmp_path: Path) -> None:
     repo = sample(tmp_path / "locked", "rel-locked")
     before = repo.snapshot()
-    with (
-        ReleaseLock(Git(repo.path)),
-        pytest.raises(ReleaseError, match="another release is running"),
-    ):
+    lock = Git(repo.path).state_dir() / "lock"  # held by another live process (pid 1)
+    lock.write_text(json.dumps({"pid": 1, "host": socket.gethostname(), "since": 0}))
+    with pytest.raises(ReleaseError, match="another release is running"):
         run(repo, pypiserver)
+    lock.unlink()
     assert repo.snapshot() == before
 
 

@@ -30,8 +30,16 @@ class Credentials:
 
 def redact_url(url: str) -> str:
     """``url`` with any ``user:password@`` (or ``token@``) replaced by ``***@``; also in a URL
-    given without its scheme (``token@host/simple``), which is shown in error messages."""
-    parts = urlsplit(url)
+    given without its scheme (``token@host/simple``), which is shown in error messages; also in
+    a URL urllib cannot parse (``http://[::1``)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        scheme, sep, rest = url.rpartition("://")
+        head, slash, tail = rest.partition("/")
+        if "@" in head:
+            head = "***@" + head.rsplit("@", 1)[1]
+        return scheme + sep + head + slash + tail
     if not parts.netloc and "://" not in url:
         head, sep, rest = url.partition("/")
         if "@" in head:

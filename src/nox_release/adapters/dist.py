@@ -11,13 +11,15 @@ from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
 
-from nox_release._errors import ArtifactError
-from nox_release.adapters.files import Transaction
+from nox_release._errors import ArtifactError, ConfigError
+from nox_release.adapters.files import Transaction, real
+from nox_release.adapters.git import Git
 
 __all__ = [
     "CHECKSUMS",
     "STALE_DIR",
     "Artifact",
+    "checked_dist",
     "checksums_text",
     "find_artifacts",
     "read_metadata",
@@ -57,6 +59,42 @@ def find_artifacts(dist: Path) -> list[Path]:
     if not dist.is_dir():
         return []
     return sorted(p for p in dist.iterdir() if p.is_file() and _kind(p) is not None)
+
+
+def _made_by_us(path: Path) -> bool:
+    """A file nox-release puts into ``dist/``: an artifact, an SBOM, the checksums."""
+    name = path.name
+    return (
+        _kind(path) is not None or name == CHECKSUMS or name.endswith((".cdx.json", ".spdx.json"))
+    )
+
+
+def checked_dist(root: Path, dist_dir: str, git: Git) -> list[Path]:
+    """``root/dist_dir`` may be written: inside the project (symlinks followed) but not the
+    project itself, holding no tracked file and no file nox-release did not make. Returns the
+    files there a new build moves aside (all of them are nox-release's own)."""
+    dist, top = real(root / dist_dir), real(root)
+    if dist == top or not dist.is_relative_to(top) or ".git" in dist.relative_to(top).parts:
+        raise ConfigError(
+            f"dist-dir '{dist_dir}' is {dist}, which is not a folder inside the project {top}: "
+            'set dist-dir in [tool.nox-release] to a folder of its own, such as "dist"'
+        )
+    if not dist.is_dir():
+        return []
+    tracked = sorted(git.tracked([dist]))
+    if tracked:
+        raise ConfigError(
+            f"dist-dir '{dist_dir}' holds files tracked by git ({', '.join(tracked[:3])}), which "
+            'a build would move away: set dist-dir to a folder of its own, such as "dist"'
+        )
+    files = sorted(p for p in dist.iterdir() if p.is_file() and not p.name.startswith("."))
+    foreign = [p.name for p in files if not _made_by_us(p)]
+    if foreign:
+        raise ConfigError(
+            f"dist-dir '{dist_dir}' holds {', '.join(foreign[:3])}, which nox-release did not "
+            "make and will not move: move it out, or set dist-dir to a folder of its own"
+        )
+    return files
 
 
 def sha256_stream(stream: Any) -> str:

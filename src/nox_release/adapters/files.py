@@ -3,7 +3,8 @@
 Every write that a step makes to the work tree or ``dist/`` goes through :class:`Transaction`:
 the same permissions rule (a replaced file keeps its mode; a new file gets what ``open()`` gives,
 0o666 less the umask), the same atomic replacement (write a temporary file beside the target,
-then rename), and the same undo (newest first: a replaced file gets its original back by a
+then rename; a symlink is followed: its target is replaced and the link stays a link), and
+the same undo (newest first: a replaced file gets its original back by a
 rename, so its inode, mode and times come back too; new files and folders are removed).
 """
 
@@ -20,8 +21,9 @@ from pathlib import Path
 from types import TracebackType
 
 from nox_release._errors import RollbackError
+from nox_release.adapters.signals import shielded
 
-__all__ = ["Transaction", "default_mode", "read_text", "write_atomic"]
+__all__ = ["Transaction", "default_mode", "read_text", "real", "write_atomic"]
 
 
 def read_text(path: Path) -> str:
@@ -34,6 +36,11 @@ def default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def real(path: Path) -> Path:
+    """``path`` with every symlink followed (the file a write must replace)."""
+    return Path(os.path.realpath(path))
 
 
 def _temp_beside(path: Path, data: bytes) -> str:
@@ -57,6 +64,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     A new file gets the permissions ``open()`` would give it.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
+    path = real(path)
     tmp = _temp_beside(path, data)
     try:
         os.replace(tmp, path)
@@ -118,7 +126,8 @@ class Transaction:
         if exc is None:
             self.keep()
             return
-        problems = self.undo()
+        with shielded():
+            problems = self.undo()
         if problems:
             raise RollbackError(
                 f"{exc} -- and the rollback could not finish: {'; '.join(problems)}"
@@ -127,12 +136,13 @@ class Transaction:
     # -- changes ---------------------------------------------------------------------------
     def write(self, files: Mapping[Path, str | bytes]) -> None:
         """Replace (or create) every file of ``files``: each is written in full to a temporary
-        file before the first rename, so a full disk fails before anything visible changes."""
+        file before the first rename, so a full disk fails before anything visible changes.
+        A symlink's target is written; the link stays."""
         temps: dict[Path, str] = {}
         try:
             for path, text in files.items():
                 data = text.encode("utf-8") if isinstance(text, str) else text
-                temps[path] = _temp_beside(path, data)
+                temps[real(path)] = _temp_beside(real(path), data)
             for path, tmp in temps.items():
                 self._replace(path, tmp)
         finally:
@@ -156,6 +166,7 @@ class Transaction:
         For the files a plan will write, registered before the first write: a file changed by
         someone else mid-run is put back too, and one that cannot be is reported.
         """
+        path = real(path)
 
         def step() -> None:
             exists = os.path.lexists(path)

@@ -152,6 +152,11 @@ class Git:
         out = self.run("status", "--porcelain=v1", "--untracked-files=no", strip=False)
         return [line[3:] for line in out.splitlines() if line.strip()]
 
+    def untracked_files(self) -> list[str]:
+        """Files git does not track and no ``.gitignore`` rule hides (folders end with /)."""
+        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=normal", strip=False)
+        return [rec[3:] for rec in out.split("\0") if rec.startswith("?? ")]
+
     def tag_exists(self, tag: str) -> bool:
         return bool(self.run("rev-parse", "-q", "--verify", f"refs/tags/{tag}", check=False))
 
@@ -205,6 +210,66 @@ class Git:
     def valid_branch_name(self, name: str) -> bool:
         return self.ok("check-ref-format", "--branch", name)
 
+    def valid_tag_name(self, tag: str) -> bool:
+        """Whether git accepts ``tag`` as a tag name (``git check-ref-format``)."""
+        return bool(tag) and self.ok("check-ref-format", f"refs/tags/{tag}")
+
+    def tracked(self, paths: Sequence[str | Path]) -> set[str]:
+        """Which of ``paths`` (relative to the top level) git tracks."""
+        if not paths:
+            return set()
+        out = self.run("ls-files", "-z", "--full-name", "--", *[str(p) for p in paths], strip=False)
+        return {p for p in out.split("\0") if p}
+
+    def ignored(self, paths: Sequence[str | Path]) -> list[str]:
+        """Which of ``paths`` a ``.gitignore`` (or exclude file) keeps out of ``git add``."""
+        if not paths:
+            return []
+        out = self.run("check-ignore", "--", *[str(p) for p in paths], check=False)
+        return out.splitlines()
+
+    def store_blobs(self, paths: Sequence[Path]) -> list[str]:
+        """Write each file's bytes into the object database; their blob ids, in order."""
+        if not paths:
+            return []
+        proc = subprocess.run(
+            ["git", "hash-object", "-w", "--no-filters", "--stdin-paths"],
+            cwd=self.cwd,
+            input="".join(f"{p}\n" for p in paths),
+            capture_output=True,
+            text=True,
+            env=git_env(),
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise GitError(f"'git hash-object' failed in {self.cwd}: {proc.stderr.strip()}")
+        return proc.stdout.split()
+
+    def blob(self, blob: str) -> bytes:
+        """The bytes of a blob."""
+        proc = subprocess.run(
+            ["git", "cat-file", "blob", blob], cwd=self.cwd, capture_output=True, env=git_env()
+        )
+        if proc.returncode != 0:
+            raise GitError(f"'git cat-file blob {blob}' failed in {self.cwd}")
+        return proc.stdout
+
+    def parent(self, rev: str) -> str | None:
+        """The first parent of ``rev`` (None for a root commit)."""
+        return self.run("rev-parse", "-q", "--verify", f"{rev}^1", check=False) or None
+
+    def message(self, rev: str) -> str:
+        """The commit message of ``rev``, as written."""
+        return self.run("show", "-s", "--no-show-signature", "--format=%B", rev)
+
+    def remote_branch(self, remote: str, branch: str, timeout: float = 30) -> str | None:
+        """The commit ``branch`` points at on ``remote`` (None: no such branch there)."""
+        out = self.run("ls-remote", "--heads", remote, f"refs/heads/{branch}", timeout=timeout)
+        return out.split()[0] if out.strip() else None
+
+    def has_commit(self, rev: str) -> bool:
+        return self.ok("cat-file", "-e", f"{rev}^{{commit}}")
+
     def reachable(self, remote: str, timeout: float = 30) -> bool:
         """Whether ``remote`` answers (``git ls-remote``)."""
         return self.ok("ls-remote", remote, timeout=timeout)
@@ -228,9 +293,17 @@ class Git:
         """Move ``branch`` from ``old`` to ``new``, only if it still points at ``old``."""
         self.run("update-ref", "-m", f"nox-release: {reason}", f"refs/heads/{branch}", new, old)
 
-    def reset_keep(self, rev: str) -> None:
-        """Move the current branch to ``rev``, keeping uncommitted changes (``reset --keep``)."""
-        self.run("reset", "-q", "--keep", rev)
+    def rewind(self, branch: str, new: str, old: str, reason: str) -> None:
+        """Move the checked-out ``branch`` from ``old`` to ``new`` as ``reset --keep`` would
+        (index and work tree follow, uncommitted changes stay), but only if it still points at
+        ``old``: the ref moves by compare-and-swap, so a commit someone else made is never lost."""
+        self.run("update-index", "-q", "--refresh", check=False)  # stat info, not contents
+        self.run("read-tree", "-m", "-u", old, new)  # refuses, changing nothing, on a conflict
+        try:
+            self.move_branch(branch, new, old, reason)
+        except GitError:
+            self.run("read-tree", "-m", "-u", new, old)
+            raise
 
     def unstage(self, paths: Sequence[str | Path]) -> None:
         """Put the index entries of ``paths`` back to HEAD's."""

@@ -80,6 +80,19 @@ class Target:
         return f"{self.repository} ({self.upload_url})"
 
 
+def _check_parses(what: str, url: str | None) -> None:
+    """A URL-like value that urllib cannot take apart (``http://[::1``) is named, not raised."""
+    if url is None or "://" not in url:
+        return
+    try:
+        urlsplit(url).port  # noqa: B018 - parses the host and the port
+    except ValueError as exc:
+        raise PublishError(
+            f"{what} '{redact_url(url)}' is not a valid URL ({exc}): give it as "
+            "https://host[:port]/path/"
+        ) from None
+
+
 def _is_url(text: str) -> bool:
     parts = urlsplit(text)
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
@@ -115,6 +128,8 @@ def resolve_target(
     set, none are invented, so that twine can use keyring or PyPI trusted publishing.
     """
     env = os.environ if environ is None else environ
+    for what, url in (("--repository", repository), ("--index-url", index_url)):
+        _check_parses(what, url)
     if index_url is not None and not _is_url(index_url):
         raise PublishError(
             f"the index URL '{redact_url(index_url)}' is not an http:// or https:// URL: give "

@@ -275,14 +275,46 @@ def _version_files(value: Any, where: str) -> tuple[VersionFile, ...]:
     return tuple(out)
 
 
+#: Keys of ``[project]`` nox-release reads, and the TOML type each must have.
+_PROJECT_SHAPES: dict[str, tuple[type, str]] = {
+    "name": (str, "a string"),
+    "version": (str, "a string"),
+    "dynamic": (list, "a list of strings"),
+}
+
+
+def _check_shapes(data: Mapping[str, Any], source: str) -> None:
+    """The tables of ``pyproject.toml`` nox-release reads are tables (and their keys the right
+    types), so that a misshapen file gets one sentence, not a traceback."""
+    for name in ("project", "build-system", "tool"):
+        value = data.get(name, {})
+        if not isinstance(value, Mapping):
+            raise ConfigError(
+                f"'{name}' in {source} is {value!r}, but it must be a table ([{name}]): fix "
+                "the file"
+            )
+    for name, value in data.get("tool", {}).items():
+        if not isinstance(value, Mapping):
+            raise ConfigError(
+                f"'{name}' in [tool] of {source} is {value!r}, but a tool's settings must be a "
+                f"table ([tool.{name}]): fix the file"
+            )
+    project = data.get("project", {})
+    for key, (kind, shown) in _PROJECT_SHAPES.items():
+        if key in project and not isinstance(project[key], kind):
+            raise ConfigError(
+                f"'{key}' in [project] of {source} is {project[key]!r}, but it must be {shown}: "
+                "fix the file"
+            )
+
+
 def config_from_pyproject(data: Mapping[str, Any], source: str = "pyproject.toml") -> Config:
     """Validate ``data["tool"]["nox-release"]`` (absent: all defaults) into a :class:`Config`.
 
     Raises :class:`ConfigError` naming the key, the value and the valid choices.
     """
+    _check_shapes(data, source)
     tool = data.get("tool", {})
-    if not isinstance(tool, Mapping):
-        raise ConfigError(f"'tool' in {source} must be a table ([tool.*]), not {tool!r}.")
     table = tool.get("nox-release", {})
     if not isinstance(table, Mapping):
         raise ConfigError(f"[tool.nox-release] in {source} must be a table.")

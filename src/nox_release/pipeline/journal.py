@@ -7,16 +7,14 @@ failed run, and belong to one clone.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 from nox_release._errors import ReleaseError
 from nox_release.adapters.files import write_atomic
 from nox_release.adapters.git import Git
+from nox_release.adapters.lock import ReleaseLock
 
 __all__ = ["STEPS", "Journal", "ReleaseLock", "state_dir"]
 
@@ -41,9 +39,10 @@ class Journal:
     steps: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.time)
-    repository: str | None = None  # where publish goes (credentials redacted)
+    repository: str | None = None  # where publish goes, without any credentials
     index_url: str | None = None
     package: str | None = None  # an independent package released alone (release --package)
+    credentials: str | None = None  # where the publish credentials came from (never a secret)
     path: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -80,97 +79,3 @@ class Journal:
         path = state_dir(git) / "journal.json"
         if path.exists():
             path.unlink()
-
-
-def _number(value: object) -> float:
-    try:
-        return float(str(value))
-    except ValueError:
-        return 0.0
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-class ReleaseLock:
-    """Only one release at a time in a repository; a second one is told who holds the lock.
-
-    A lock left by a process that no longer runs on this host is taken over.
-    """
-
-    def __init__(self, git: Git, what: str = "release") -> None:
-        self.path = state_dir(git) / "lock"
-        self.what = what
-        self.held = False
-
-    def __enter__(self) -> ReleaseLock:
-        me = {
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "since": time.time(),
-            "what": self.what,
-        }
-        for _attempt in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = self._holder()
-                if holder is None and not self._abandoned():
-                    raise ReleaseError(
-                        f"another release is starting in this repository (the lock {self.path} "
-                        "is being written): wait for it, or delete the file if no release runs."
-                    ) from None
-                if holder is not None and not self._stale(holder):
-                    since = time.strftime(
-                        "%Y-%m-%d %H:%M:%S", time.localtime(_number(holder.get("since")))
-                    )
-                    raise ReleaseError(
-                        f"another {holder.get('what', 'release')} is running in this repository "
-                        f"(pid {holder.get('pid')} on {holder.get('host')}, since {since}): wait for it to "
-                        f"finish, or delete {self.path} if that process is gone."
-                    ) from None
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w") as fh:
-                json.dump(me, fh)
-            self.held = True
-            return self
-        raise ReleaseError(f"could not take the release lock {self.path}: try again.")
-
-    def _abandoned(self) -> bool:
-        """An unreadable lock left for more than a minute: its writer died mid-write."""
-        try:
-            return time.time() - self.path.stat().st_mtime > 60
-        except OSError:
-            return True
-
-    def _holder(self) -> dict[str, object] | None:
-        try:
-            data = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            return None
-        return data if isinstance(data, dict) and "pid" in data else None
-
-    @staticmethod
-    def _stale(holder: dict[str, object]) -> bool:
-        pid = holder.get("pid")
-        return (
-            holder.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
-        )
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self.held:
-            self.path.unlink(missing_ok=True)
-            self.held = False

@@ -23,6 +23,7 @@ PARTS = ("auto", "major", "minor", "patch", "pre", "final", "post")
 __all__ = [
     "PARTS",
     "compute",
+    "preflight_fast_forward",
     "preflight_publish",
     "preflight_push",
     "preflight_tools",
@@ -113,3 +114,23 @@ def preflight_push(project: Project, tag: str) -> None:
         )
     if not project.git.reachable(remote):
         raise GitError(f"the remote '{remote}' cannot be reached: --push would fail after the tag.")
+    branch = project.git.branch()
+    if branch is not None:
+        preflight_fast_forward(project, branch)
+
+
+def preflight_fast_forward(project: Project, branch: str) -> None:
+    """The remote's ``branch`` is in HEAD's history, so that the push will fast-forward it."""
+    git, remote = project.git, project.config.remote
+    try:
+        theirs = git.remote_branch(remote, branch)
+    except GitError:
+        raise GitError(
+            f"the remote '{remote}' cannot be reached: --push would fail after the tag"
+        ) from None
+    if theirs is not None and not (git.has_commit(theirs) and git.is_ancestor(theirs, "HEAD")):
+        raise GitError(
+            f"{branch} is behind {remote}/{branch} (which is at {theirs[:12]}, not in this "
+            f"branch's history), so the push would be rejected: pull first ('git pull --rebase "
+            f"{remote} {branch}') and run the release again"
+        )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nox_release._errors import ReleaseError
 from nox_release.adapters.apply import apply_plan
-from nox_release.adapters.credentials import redact_url
+from nox_release.adapters.intent import fault_point, recover
 from nox_release.adapters.packages import independent_package
 from nox_release.adapters.progress import progress_only
 from nox_release.adapters.project import Project
@@ -24,10 +24,16 @@ from nox_release.core.output import bump_line, sentence
 from nox_release.core.plan import StepHook
 from nox_release.core.version import Version
 from nox_release.pipeline.abort import abort as abort_release
-from nox_release.pipeline.abort import check_resumable, settle_bump
+from nox_release.pipeline.abort import (
+    check_resumable,
+    publish_source,
+    resume_repository,
+    settle_bump,
+)
 from nox_release.pipeline.journal import STEPS, Journal, ReleaseLock
 from nox_release.pipeline.preflight import (
     compute,
+    preflight_fast_forward,
     preflight_publish,
     preflight_push,
     preflight_tools,
@@ -150,11 +156,16 @@ def release(
 def _start(project: Project, options: ReleaseOptions) -> ReleaseResult:
     """Under the lock: undo the release in progress, or begin a new one or resume it, and run it."""
     journal = Journal.load(project.git)
+    # A bump killed mid-way: finished (resume) or undone (abort) before anything else.
+    undone = recover(project.git, finish=not options.abort) == "undone"
     if journal is not None:
         journal = settle_bump(project.git, journal)
     if journal is not None and journal.package and not project.include_paths:
         project = independent_package(project, journal.package)  # resumed without --package
     if options.abort:
+        if journal is None and undone:
+            options.log("undid the interrupted release commit: nothing else to abort")
+            return ReleaseResult(None, None, aborted=True)
         aborted = abort_release(project, journal, options.log)
         if aborted is None:
             return ReleaseResult(None, None, aborted=False)
@@ -199,14 +210,16 @@ def _bump(
     git = project.git
     branch, head = git.branch(), git.head()
     assert branch is not None and head is not None  # checked by release_version
+    repository, index_url, credentials = publish_source(options.repository, options.index_url)
     journal = Journal(
         planned.version.pep440,
         planned.tag,
         branch,
         head,
         steps=steps,
-        repository=redact_url(options.repository) if options.repository else None,
-        index_url=redact_url(options.index_url) if options.index_url else None,
+        repository=repository,
+        index_url=index_url,
+        credentials=credentials,
         package=project.root.name if project.include_paths else None,
     )
     journal.save(git)  # before the first write: a crash mid-bump is recognised
@@ -234,11 +247,14 @@ def _bump(
 def _resume(project: Project, journal: Journal, options: ReleaseOptions) -> Journal | ReleaseResult:
     """The release in progress: check it can go on, add publish or push if asked for now."""
     check_resumable(project, journal)
+    resume_repository(journal, options.repository)  # the credentials are there to publish
     if options.publish and "publish" not in journal.steps:
         last = "validate" if "validate" in journal.steps else "check"
         journal.steps.insert(journal.steps.index(last) + 1, "publish")
     if options.push and "push" not in journal.steps:
         journal.steps.append("push")
+    if "push" in journal.steps and "publish" not in journal.done:
+        preflight_fast_forward(project, journal.branch)  # before anything leaves the machine
     options.log(
         f"resuming the release of {journal.version} ({journal.tag}); done: "
         f"{', '.join(journal.done)}"
@@ -264,7 +280,10 @@ def _run_steps(project: Project, journal: Journal, options: ReleaseOptions) -> l
         if step in journal.done:
             continue
         try:
+            fault_point(step)
             options.before_step(step)
+            if step in ("build", "publish"):
+                check_resumable(project, journal)  # what leaves is exactly the tag's tree
             run_step(step)
         except Exception as exc:
             raise ReleaseError(
@@ -273,6 +292,7 @@ def _run_steps(project: Project, journal: Journal, options: ReleaseOptions) -> l
                 "this step, or abort it ('nox -s release -- --abort') to undo the local commit "
                 "and tag."
             ) from exc
+        fault_point(f"after {step}")
         journal.mark(project.git, step)
         ran.append(step)
     return ran
@@ -283,7 +303,7 @@ def _step_runner(
 ) -> Callable[[str], None]:
     """The function that runs one step of the pipeline (for every lockstep package)."""
     log = options.log
-    repository = options.repository or journal.repository
+    repository = resume_repository(journal, options.repository)
     index_url = options.index_url or journal.index_url
     per_project: dict[str, Callable[[Project], object]] = {
         "build": lambda p: build(p, builder=options.builder, isolation=options.isolation, log=log),
@@ -338,6 +358,7 @@ def _finish(
         tuple(sboms),
         summary=text,
     )
+    fault_point("finish")
     journal.clear(project.git)  # the release is complete
     options.log(text)
     notes = write_notes_file(project, journal.tag, version, options.log)

@@ -27,6 +27,7 @@ from nox_release._errors import CommandError, ConfigError, ReleaseError
 from nox_release.adapters.dist import (
     CHECKSUMS,
     STALE_DIR,
+    checked_dist,
     checksums_text,
     find_artifacts,
     sha256_file,
@@ -137,13 +138,6 @@ def normalize_sdist(path: Path, epoch: int) -> bool:
     return True
 
 
-def _to_move_aside(dist: Path) -> list[Path]:
-    """Every file in ``dist`` a new build replaces: all but hidden ones (``.gitignore``)."""
-    if not dist.is_dir():
-        return []
-    return sorted(p for p in dist.iterdir() if p.is_file() and not p.name.startswith("."))
-
-
 def _commit(
     dist: Path, stale: Sequence[Path], built: list[Path], log: Log, where: str
 ) -> list[Path]:
@@ -226,7 +220,8 @@ def _resolve(
             f"warning: uncommitted changes ({', '.join(dirty[:5])}): the artifacts will not be "
             "exactly HEAD."
         )
-    stale = tuple(_to_move_aside(dist))
+    # Only nox-release's own files are moved aside (anything else there is refused).
+    stale = tuple(checked_dist(project.root, project.config.dist_dir, project.git))
     where = relpath(dist, project.root)
     return _Options(project, name, version, dist, where, epoch, kind, uv, isolation, stale)
 

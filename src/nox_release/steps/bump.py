@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nox_release._errors import BumpError, VersionError, VersionSourceError
-from nox_release.adapters.apply import apply_plan
+from nox_release.adapters.apply import apply_plan, check_plan
 from nox_release.adapters.files import read_text
 from nox_release.adapters.history import (
     check_repository,
@@ -15,6 +15,8 @@ from nox_release.adapters.history import (
     newest_release_tag,
     release_tags_at,
 )
+from nox_release.adapters.intent import recover
+from nox_release.adapters.lock import ReleaseLock
 from nox_release.adapters.project import Project
 from nox_release.core.branches import check_branch_rule
 from nox_release.core.channels import check_channel
@@ -151,6 +153,11 @@ ExtraChanges = Callable[[Project, Version, str], tuple[FileChange, ...]]
 def _changelog_changes(project: Project, version: Version, tag: str) -> tuple[FileChange, ...]:
     if not project.config.changelog:
         return ()
+    if project.git.is_shallow():
+        raise BumpError(
+            "this is a shallow clone, so the changelog section of the release cannot be complete: "
+            "fetch the history ('git fetch --unshallow'), or set changelog = false"
+        )
     return release_changelog_changes(project, version, tag)
 
 
@@ -163,7 +170,31 @@ def release_version(
     before_step: StepHook | None = None,
     extra: ExtraChanges | None = _changelog_changes,
 ) -> BumpResult:
-    """Check, plan and (unless ``dry_run``) apply the release of ``compute(current)``."""
+    """Check, plan and (unless ``dry_run``) apply the release of ``compute(current)``.
+
+    Not a dry run: under the repository lock, after settling a bump a kill interrupted (one
+    committed but not tagged is finished, and that is the result; written files are put back).
+    """
+    if dry_run:
+        return _release_version(project, compute, True, log, before_step, extra)
+    with ReleaseLock(project.git, "bump"):
+        if recover(project.git, finish=True) == "finished":
+            version = project.version()
+            tag = project.config.tags.render(version)
+            log(f"finished the interrupted release of {version.pep440}: tagged {tag}")
+            plan = Plan(root=project.root)
+            return BumpResult(version, version, tag, plan, True, project.git.head())
+        return _release_version(project, compute, False, log, before_step, extra)
+
+
+def _release_version(
+    project: Project,
+    compute: Callable[[Version], Version],
+    dry_run: bool,
+    log: Log,
+    before_step: StepHook | None,
+    extra: ExtraChanges | None,
+) -> BumpResult:
     check_repository(project, dirty_ok=dry_run)
     dirty = project.git.dirty_files() if dry_run else []
     if dirty:
@@ -190,6 +221,7 @@ def release_version(
         log(f"warning: {warning}")
     extra_changes = extra(project, version, tag) if extra is not None else ()
     plan = plan_release_commit(project, previous, version, extra=extra_changes)
+    check_plan(plan, project.git)
     if dry_run:
         log(plan.render())
         return BumpResult(previous, version, tag, plan, applied=False, warnings=tuple(warnings))

@@ -62,10 +62,12 @@ def find_artifacts(dist: Path) -> list[Path]:
 
 
 def _made_by_us(path: Path) -> bool:
-    """A file nox-release puts into ``dist/``: an artifact, an SBOM, the checksums."""
+    """A file nox-release puts into ``dist/``: an artifact, an SBOM, the checksums, the notes."""
     name = path.name
     return (
-        _kind(path) is not None or name == CHECKSUMS or name.endswith((".cdx.json", ".spdx.json"))
+        _kind(path) is not None
+        or name == CHECKSUMS
+        or name.endswith((".cdx.json", ".spdx.json", ".notes.md"))
     )
 
 

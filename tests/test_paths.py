@@ -158,3 +158,27 @@ def test_misshapen_pyproject_is_one_sentence(tmp_path: Path, text: str, message:
 def test_an_unparsable_repository_url_is_one_sentence(repo: Repo) -> None:
     with pytest.raises(ReleaseError, match=r"--repository 'http://\[::1' is not a valid URL"):
         release(repo.path, part="patch", publish=True, repository="http://[::1", dry_run=True)
+
+
+# -- packages and sbom-lock ------------------------------------------------------------------------
+@pytest.mark.parametrize("folder", ["..", ".", "../sibling"])
+def test_a_package_folder_outside_the_project_is_refused(tmp_path: Path, folder: str) -> None:
+    repo = make_sample(tmp_path / "mono")
+    (tmp_path / "sibling").mkdir()
+    (tmp_path / "sibling" / "pyproject.toml").write_text('[project]\nname = "s"\nversion = "1"\n')
+    _config(repo, f'packages = ["{folder}"]')
+    before = repo.snapshot()
+    steps, error = _steps_reached(repo)
+    assert steps == [] and "not a folder inside the project" in str(error)
+    assert repo.snapshot() == before
+
+
+def test_an_sbom_lock_outside_the_project_is_refused(tmp_path: Path) -> None:
+    from nox_release import SbomError
+    from nox_release.steps.sbom import sbom
+
+    repo = make_sample(tmp_path / "locked")
+    (tmp_path / "uv.lock").write_text("version = 1\n")
+    _config(repo, 'sbom-lock = "../uv.lock"')
+    with pytest.raises(SbomError, match="sbom-lock '../uv.lock' .* outside the project"):
+        sbom(repo.path, dry_run=True)

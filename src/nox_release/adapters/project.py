@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nox_release._errors import ConfigError, GitError, VersionError, VersionSourceError
-from nox_release.adapters.files import read_text
+from nox_release.adapters.files import read_text, real
 from nox_release.adapters.git import Git
 from nox_release.core.config import Config, config_from_pyproject
 from nox_release.core.detect import Detection, Found, candidates, detect, setup_cfg_value
@@ -154,6 +154,13 @@ class Project:
         out = []
         for folder in self.config.packages:
             path = self.root / folder
+            inside = real(path).is_relative_to(real(self.root))
+            if not inside or real(path) == real(self.root):
+                raise ConfigError(
+                    f"package '{folder}' in [tool.nox-release] packages of {self.pyproject_path} "
+                    f"is {real(path)}, not a folder inside the project: name a sub-folder such "
+                    "as 'packages/core'"
+                )
             if not (path / "pyproject.toml").is_file():
                 raise ConfigError(
                     f"package '{folder}' in [tool.nox-release] packages of {self.pyproject_path} "

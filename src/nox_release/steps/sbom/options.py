@@ -10,6 +10,7 @@ from typing import Any
 
 from nox_release._errors import SbomError
 from nox_release.adapters.dist import CHECKSUMS, find_artifacts
+from nox_release.adapters.files import real
 from nox_release.adapters.history import head_epoch
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, find_uv
@@ -64,6 +65,13 @@ class SbomTarget:
 def lock_option(project: Project, lock: str | Path | bool | None) -> str | Path | None:
     """``lock``, else the ``sbom-lock`` key; False: no lock even if the key is set."""
     value = project.config.sbom_lock if lock is None else (None if lock is False else lock)
+    if lock is None and isinstance(value, str):
+        where = real(project.root / value)
+        if not where.is_relative_to(real(project.root)):
+            raise SbomError(
+                f"sbom-lock '{value}' in [tool.nox-release] is {where}, outside the project: "
+                "name a lock file inside it, such as 'uv.lock'"
+            )
     if value is True:
         raise SbomError("lock=True names no file: pass the path of uv.lock or a requirements file.")
     return value or None

@@ -51,6 +51,28 @@ def test_a_bump_during_a_release_is_refused(
     assert repo.git("tag", "--points-at", "HEAD") == "v1.3.0" and repo.status() == ""
 
 
+def test_a_bump_while_a_release_is_paused_is_refused(
+    pypiserver: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWINE_USERNAME", USERNAME)
+    monkeypatch.setenv("TWINE_PASSWORD", PASSWORD)
+    monkeypatch.delenv("GITHUB_OUTPUT", raising=False)
+    repo = sample(tmp_path / "paused", "race-paused")
+
+    def fail(step: str) -> None:
+        if step == "build":
+            raise OSError("the build machine went away")
+
+    with pytest.raises(ReleaseError, match="stopped at step 'build'"):
+        release(repo.path, **release_options(pypiserver, before_step=fail))  # type: ignore[arg-type]
+    paused = repo.snapshot()
+    with pytest.raises(ReleaseError, match=r"release of v1\.3\.0 is in progress.*--abort"):
+        bump(repo.path, "patch")
+    assert repo.snapshot() == paused and repo.tags() == ["v1.2.3", "v1.3.0"]
+    result = release(repo.path, **release_options(pypiserver))  # type: ignore[arg-type]
+    assert result.tag == "v1.3.0" and repo.tags() == ["v1.2.3", "v1.3.0"]
+
+
 def test_a_second_bump_waits_its_turn(repo: Repo) -> None:
     start = repo.head()
     answers: list[tuple[int, str]] = []

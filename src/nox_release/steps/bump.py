@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,6 +179,7 @@ def release_version(
     if dry_run:
         return _release_version(project, compute, True, log, before_step, extra)
     with ReleaseLock(project.git, "bump"):
+        _refuse_during_release(project)
         if recover(project.git, finish=True) == "finished":
             version = project.version()
             tag = project.config.tags.render(version)
@@ -185,6 +187,21 @@ def release_version(
             plan = Plan(root=project.root)
             return BumpResult(version, version, tag, plan, True, project.git.head())
         return _release_version(project, compute, False, log, before_step, extra)
+
+
+def _refuse_during_release(project: Project) -> None:
+    """A bump while a release is paused (its journal kept for resume or abort) is refused."""
+    journal = project.git.state_dir() / "journal.json"
+    if not journal.is_file():
+        return
+    try:
+        tag = str(json.loads(journal.read_text(encoding="utf-8")).get("tag", "?"))
+    except (OSError, ValueError, AttributeError):
+        tag = "?"
+    raise BumpError(
+        f"the release of {tag} is in progress (stopped before it finished): finish it with "
+        "'nox -s release' or undo it with 'nox -s release -- --abort', then bump"
+    )
 
 
 def _release_version(

@@ -42,15 +42,15 @@ else:
 """
 
 
-def sample(path: Path, name: str, version: str = "1.2.3") -> Repo:
+def sample(path: Path, name: str, version: str = "1.2.3", extra: str = "") -> Repo:
     """A project released as ``v<version>``, two commits (a feature, a fix) after, a bare
-    ``origin`` holding it all."""
+    ``origin`` holding it all; ``extra`` goes into its ``[tool.nox-release]``."""
     module = name.replace("-", "_")
     repo = make_repo(
         path,
         name=name,
         version=version,
-        extra='readme = "README.md"\n\n[tool.nox-release]\n',
+        extra='readme = "README.md"\n\n[tool.nox-release]\n' + extra,
         files={
             f"src/{module}/__init__.py": f'__version__ = "{version}"\n',
             "README.md": f"# {name}\n\nA sample release.\n",

@@ -14,6 +14,7 @@ from nox_release.adapters.git import Git
 from nox_release.adapters.index import read_project
 from nox_release.pipeline.journal import Journal
 from nox_release.pipeline.release import release
+from testkit.faults import sample
 from testkit.publish import Index
 from testkit.samples import Repo, make_repo
 
@@ -34,28 +35,6 @@ def release_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path
 @pytest.fixture(autouse=True)
 def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return release_environment(monkeypatch, tmp_path)
-
-
-def sample(path: Path, name: str, version: str = "1.2.3", extra: str = "") -> Repo:
-    module = name.replace("-", "_")
-    repo = make_repo(
-        path,
-        name=name,
-        version=version,
-        extra='readme = "README.md"\n\n[tool.nox-release]\n' + extra,
-        files={
-            f"src/{module}/__init__.py": f'__version__ = "{version}"\n',
-            "README.md": f"# {name}\n\nA sample release.\n",
-        },
-    )
-    repo.tag(f"v{version}")
-    repo.commit("feat: a feature", {f"src/{module}/feature.py": "X = 1\n"})
-    repo.commit("fix: a fix", {f"src/{module}/feature.py": "X = 2\n"})
-    remote = path.parent / f"{path.name}-remote.git"
-    Repo(path.parent).git("init", "-q", "--bare", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
-    repo.git("push", "-q", "origin", "main", f"v{version}")
-    return repo
 
 
 def run(repo: Repo, index: Index, **kw: object) -> object:

@@ -101,8 +101,22 @@ def _py_version(name: str) -> re.Pattern[str]:
     )
 
 
+class _OneMatch:
+    """A source whose version is the ``v`` group of the one match :meth:`_match` finds."""
+
+    def _match(self, text: str) -> re.Match[str]:
+        raise NotImplementedError
+
+    def read(self, text: str) -> str:
+        return self._match(text).group("v")
+
+    def write(self, text: str, version: Version) -> str:
+        m = self._match(text)
+        return text[: m.start("v")] + version.pep440 + text[m.end("v") :]
+
+
 @dataclass(frozen=True)
-class PythonVersion:
+class PythonVersion(_OneMatch):
     path: Path
     name: str = "__version__"
 
@@ -120,19 +134,12 @@ class PythonVersion:
             )
         return matches[0]
 
-    def read(self, text: str) -> str:
-        return self._match(text).group("v")
-
-    def write(self, text: str, version: Version) -> str:
-        m = self._match(text)
-        return text[: m.start("v")] + version.pep440 + text[m.end("v") :]
-
 
 _CFG_VERSION = re.compile(r"^(?P<head>version[ \t]*[=:][ \t]*)(?P<v>[0-9][^\s#;]*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
-class SetupCfgVersion:
+class SetupCfgVersion(_OneMatch):
     """``version = 1.2.3`` in the ``[metadata]`` section of ``setup.cfg``."""
 
     path: Path
@@ -150,16 +157,9 @@ class SetupCfgVersion:
                 return m
         raise VersionSourceError(f"{self.path} has no [metadata] version literal.")
 
-    def read(self, text: str) -> str:
-        return self._match(text).group("v")
-
-    def write(self, text: str, version: Version) -> str:
-        m = self._match(text)
-        return text[: m.start("v")] + version.pep440 + text[m.end("v") :]
-
 
 @dataclass(frozen=True)
-class UvLockVersion:
+class UvLockVersion(_OneMatch):
     """The ``version`` of the project's own package (editable or virtual) in ``uv.lock``."""
 
     path: Path
@@ -181,13 +181,6 @@ class UvLockVersion:
                 f"{self.path} has no entry for {self.package}: run 'uv lock' and commit uv.lock."
             )
         return m
-
-    def read(self, text: str) -> str:
-        return self._match(text).group("v")
-
-    def write(self, text: str, version: Version) -> str:
-        m = self._match(text)
-        return text[: m.start("v")] + version.pep440 + text[m.end("v") :]
 
 
 @dataclass(frozen=True)

@@ -98,12 +98,7 @@ class Version:
         try:
             return cls(text), None
         except VersionError:
-            try:
-                pv = _PVersion(text)
-            except InvalidVersion:
-                raise VersionError(
-                    f"'{text}' is not a version nox-release can read: {_ACCEPTED}."
-                ) from None
+            pv = _readable(text)
             if pv.local is not None:
                 raise
         return cls(str(pv)), (
@@ -372,12 +367,7 @@ def _parse(text: str) -> _PVersion:
                 f"'{text}' carries build metadata '+{m.group(5)}', which PyPI rejects for upload "
                 f"(only '+post.N' is read, as a post-release); {_ACCEPTED}."
             )
-    try:
-        pv = _PVersion(text)
-    except InvalidVersion:
-        raise VersionError(
-            f"'{text}' is not a version nox-release can read: {_ACCEPTED}."
-        ) from None
+    pv = _readable(text)
     if pv.local is not None:
         raise VersionError(
             f"'{text}' has the local version label '+{pv.local}', which PyPI rejects for upload: "
@@ -396,3 +386,13 @@ def _parse(text: str) -> _PVersion:
             f"'{text}' is not a normalised version: PEP 440 reads it as '{pv}', so write {forms}."
         )
     return pv
+
+
+def _readable(text: str) -> _PVersion:
+    """``text`` as any valid PEP 440 version; :class:`VersionError` when it is none."""
+    try:
+        return _PVersion(text)
+    except InvalidVersion:
+        raise VersionError(
+            f"'{text}' is not a version nox-release can read: {_ACCEPTED}."
+        ) from None

@@ -114,6 +114,8 @@ def test_auto_bump_refuses_a_feature_on_a_maintenance_branch(released: Repo) -> 
     assert bump_auto(released.path, dry_run=True).version == Version("2.0.1")  # type: ignore[union-attr]
     released.commit("feat: a feature does not belong here")
     before = released.snapshot()
-    with pytest.raises(BumpError, match=r"branch 2\.0 is the maintenance branch of 2\.0.*not 2\.1\.0"):
+    with pytest.raises(
+        BumpError, match=r"branch 2\.0 is the maintenance branch of 2\.0.*not 2\.1\.0"
+    ):
         bump_auto(released.path)
     assert released.snapshot() == before

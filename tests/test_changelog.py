@@ -415,6 +415,7 @@ def test_preview_folds_the_prereleases_of_the_version_shown(proj: Repo, clock: C
 
 def test_preview_is_headed_with_the_auto_version(proj: Repo, clock: Clock) -> None:
     from nox_release.steps import decide as auto
+
     clock.commit(proj, "feat: one")
     clock.tag(proj, "v1.2.3")
     clock.commit(proj, "feat: a feature")

@@ -48,14 +48,35 @@ def test_unknown_key_names_valid_ones_and_a_suggestion() -> None:
 @pytest.mark.parametrize(
     ("table", "fragment"),
     [
-        ({"sign-tags": "yes"}, "'sign-tags' in [tool.nox-release] in pyproject.toml must be true or false, not 'yes'"),
-        ({"tag-format": 1}, "'tag-format' in [tool.nox-release] in pyproject.toml must be a string"),
-        ({"tag-format": "release"}, "tag-format 'release' must hold exactly one of {version} or {semver}"),
+        (
+            {"sign-tags": "yes"},
+            "'sign-tags' in [tool.nox-release] in pyproject.toml must be true or false, not 'yes'",
+        ),
+        (
+            {"tag-format": 1},
+            "'tag-format' in [tool.nox-release] in pyproject.toml must be a string",
+        ),
+        (
+            {"tag-format": "release"},
+            "tag-format 'release' must hold exactly one of {version} or {semver}",
+        ),
         ({"tag-format": "v {version}"}, "character git does not allow"),
-        ({"builder": "poetry"}, "'builder' in [tool.nox-release] in pyproject.toml is 'poetry'; valid choices: auto, uv, build"),
-        ({"commit-types": {"feat": "huge"}}, "maps to 'huge'; valid effects: major, minor, patch, none"),
-        ({"version-files": "a.py"}, "'version-files' in [tool.nox-release] in pyproject.toml must be a list"),
-        ({"version-files": [{"path": "README.md", "pattern": "no placeholder"}]}, "exactly one {version} or {semver}"),
+        (
+            {"builder": "poetry"},
+            "'builder' in [tool.nox-release] in pyproject.toml is 'poetry'; valid choices: auto, uv, build",
+        ),
+        (
+            {"commit-types": {"feat": "huge"}},
+            "maps to 'huge'; valid effects: major, minor, patch, none",
+        ),
+        (
+            {"version-files": "a.py"},
+            "'version-files' in [tool.nox-release] in pyproject.toml must be a list",
+        ),
+        (
+            {"version-files": [{"path": "README.md", "pattern": "no placeholder"}]},
+            "exactly one {version} or {semver}",
+        ),
         ({"version-files": [{"file": "x"}]}, "must be a path or"),
         ({"release-branch-format": "maint"}, "must hold {major} and {minor}"),
         ({"packages": "a"}, "must be a list of strings"),
@@ -68,19 +89,21 @@ def test_wrong_values_are_named(table: dict[str, object], fragment: str) -> None
 
 
 def test_valid_table() -> None:
-    c = cfg({
-        "tag-format": "{semver}",
-        "version-files": ["src/a.py", {"path": "README.md", "pattern": "a=={version}"}],
-        "commit-types": {"feat": "minor", "deps": "patch", "docs": "none"},
-        "sign-tags": True,
-    })
+    c = cfg(
+        {
+            "tag-format": "{semver}",
+            "version-files": ["src/a.py", {"path": "README.md", "pattern": "a=={version}"}],
+            "commit-types": {"feat": "minor", "deps": "patch", "docs": "none"},
+            "sign-tags": True,
+        }
+    )
     assert c.tags.render(__import__("nox_release").Version("1.0.0rc1")) == "1.0.0-rc.1"
     assert c.version_files[1].pattern == "a=={version}"
     assert c.commit_types["deps"] == "patch"
 
 
 def test_load_config_names_the_file(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.nox-release]\nsign-tag = true\n')
+    (tmp_path / "pyproject.toml").write_text("[tool.nox-release]\nsign-tag = true\n")
     with pytest.raises(ConfigError, match=rf"{tmp_path}/pyproject.toml.*Did you mean 'sign-tags'"):
         load_config(tmp_path)
     with pytest.raises(ConfigError, match=r"no pyproject\.toml in"):
@@ -94,7 +117,9 @@ def test_invalid_toml_is_named(tmp_path: Path) -> None:
 
 
 def test_signed_tags_with_ssh_signing(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "p", extra="[tool.nox-release]\nsign-tags = true\nchangelog = false\n")
+    repo = make_repo(
+        tmp_path / "p", extra="[tool.nox-release]\nsign-tags = true\nchangelog = false\n"
+    )
     key = tmp_path / "key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
     repo.git("config", "gpg.format", "ssh")
@@ -108,7 +133,9 @@ def test_signed_tags_with_ssh_signing(tmp_path: Path) -> None:
 
 
 def test_signing_failure_rolls_back(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "p", extra="[tool.nox-release]\nsign-tags = true\nchangelog = false\n")
+    repo = make_repo(
+        tmp_path / "p", extra="[tool.nox-release]\nsign-tags = true\nchangelog = false\n"
+    )
     repo.git("config", "gpg.program", "false")  # the signing program fails, for real
     before = repo.snapshot()
     with pytest.raises(Exception, match="git tag -s"):

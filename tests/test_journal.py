@@ -72,8 +72,13 @@ def test_stale_lock_of_a_dead_process_is_taken_over(repo: Repo) -> None:
 def test_journal_round_trip_lives_in_the_git_dir(repo: Repo) -> None:
     git = Git(repo.path)
     assert Journal.load(git) is None
-    j = Journal(version="1.2.4", tag="v1.2.4", branch="main", previous_head=repo.head(),
-                steps=["bump", "build", "sbom", "check"])
+    j = Journal(
+        version="1.2.4",
+        tag="v1.2.4",
+        branch="main",
+        previous_head=repo.head(),
+        steps=["bump", "build", "sbom", "check"],
+    )
     j.mark(git, "bump")
     loaded = Journal.load(git)
     assert loaded is not None and loaded.done == ["bump"] and loaded.tag == "v1.2.4"
@@ -91,8 +96,12 @@ def test_corrupt_journal_is_named(repo: Repo) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["[]", '{"version": "1.0.0"}', '{"version": "1.0.0", "tag": "v1.0.0", "branch": "main",'
-     ' "previous_head": "x", "steps": ["bump", "check", "launch"]}'],
+    [
+        "[]",
+        '{"version": "1.0.0"}',
+        '{"version": "1.0.0", "tag": "v1.0.0", "branch": "main",'
+        ' "previous_head": "x", "steps": ["bump", "check", "launch"]}',
+    ],
 )
 def test_damaged_journal_is_named_not_a_traceback(repo: Repo, content: str) -> None:
     git = Git(repo.path)
@@ -108,5 +117,8 @@ def test_a_lock_being_written_is_held_and_a_malformed_one_is_named(repo: Repo) -
     with pytest.raises(ReleaseError, match="another release is starting"), ReleaseLock(git):
         pass
     lock.write_text('{"pid": 1, "since": "yesterday"}')  # no host, odd time: still one sentence
-    with pytest.raises(ReleaseError, match="another release is running.*pid 1 on None"), ReleaseLock(git):
+    with (
+        pytest.raises(ReleaseError, match="another release is running.*pid 1 on None"),
+        ReleaseLock(git),
+    ):
         pass

@@ -38,10 +38,14 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def sample(path: Path, name: str, version: str = "1.2.3", extra: str = "") -> Repo:
     module = name.replace("-", "_")
     repo = make_repo(
-        path, name=name, version=version,
+        path,
+        name=name,
+        version=version,
         extra='readme = "README.md"\n\n[tool.nox-release]\n' + extra,
-        files={f"src/{module}/__init__.py": f'__version__ = "{version}"\n',
-               "README.md": f"# {name}\n\nA sample release.\n"},
+        files={
+            f"src/{module}/__init__.py": f'__version__ = "{version}"\n',
+            "README.md": f"# {name}\n\nA sample release.\n",
+        },
     )
     repo.tag(f"v{version}")
     repo.commit("feat: a feature", {f"src/{module}/feature.py": "X = 1\n"})
@@ -55,7 +59,11 @@ def sample(path: Path, name: str, version: str = "1.2.3", extra: str = "") -> Re
 
 def run(repo: Repo, index: Index, **kw: object) -> object:
     options: dict[str, object] = dict(
-        part="minor", publish=True, push=True, repository=index.url, isolation=False,
+        part="minor",
+        publish=True,
+        push=True,
+        repository=index.url,
+        isolation=False,
         no_index=True,
     )
     options.update(kw)
@@ -69,8 +77,11 @@ def digest(path: Path) -> str:
 def end_state(repo: Repo, index: Index, name: str) -> dict[str, object]:
     """What an observer sees after a release: git, remote, dist/, index, journal."""
     dist = repo.path / "dist"
-    local = {p.name: digest(p) for p in sorted(dist.iterdir()) if p.is_file()
-             and p.name.endswith((".whl", ".tar.gz"))}
+    local = {
+        p.name: digest(p)
+        for p in sorted(dist.iterdir())
+        if p.is_file() and p.name.endswith((".whl", ".tar.gz"))
+    }
     listing = read_project(index.simple, name, retries=0)
     remote = repo.git("ls-remote", "origin").splitlines()
     return {
@@ -158,7 +169,9 @@ def test_failure_at_each_step_then_rerun_equals_uninterrupted(
     assert normalised(end_state(repo, pypiserver, name), name) == baseline
 
 
-def test_half_uploaded_release_resumes_without_reuploading(pypiserver: Index, tmp_path: Path) -> None:
+def test_half_uploaded_release_resumes_without_reuploading(
+    pypiserver: Index, tmp_path: Path
+) -> None:
     """The upload died after the wheel reached the index: the re-run uploads only the sdist."""
     from nox_release.steps.publish import publish
 
@@ -223,7 +236,9 @@ def test_abort_is_refused_once_pushed_or_published(pypiserver: Index, tmp_path: 
     assert "v1.3.0" in repo.tags()
 
 
-def test_dry_run_prints_the_whole_plan_and_writes_nothing(pypiserver: Index, tmp_path: Path) -> None:
+def test_dry_run_prints_the_whole_plan_and_writes_nothing(
+    pypiserver: Index, tmp_path: Path
+) -> None:
     repo = sample(tmp_path / "dry", "rel-dry")
     before = repo.snapshot()
     lines: list[str] = []
@@ -274,7 +289,10 @@ def test_push_is_atomic(pypiserver: Index, tmp_path: Path) -> None:
 def test_second_release_waits_for_the_lock(pypiserver: Index, tmp_path: Path) -> None:
     repo = sample(tmp_path / "locked", "rel-locked")
     before = repo.snapshot()
-    with ReleaseLock(Git(repo.path)), pytest.raises(ReleaseError, match="another release is running"):
+    with (
+        ReleaseLock(Git(repo.path)),
+        pytest.raises(ReleaseError, match="another release is running"),
+    ):
         run(repo, pypiserver)
     assert repo.snapshot() == before
 
@@ -287,15 +305,19 @@ def test_prerelease_output(pypiserver: Index, tmp_path: Path, environment: Path)
 
 
 def test_lockstep_packages(tmp_path: Path) -> None:
-    root = make_repo(tmp_path / "mono", pyproject=(
-        '[tool.nox-release]\npackages = ["manager", "agent"]\n'
-    ), files={
-        f"{pkg}/pyproject.toml": (
-            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
-            f'[project]\nname = "mono-{pkg}"\nversion = "2.0.0"\nreadme = "README.md"\n'
-        ) for pkg in ("manager", "agent")
-    } | {f"{pkg}/README.md": f"# {pkg}\n" for pkg in ("manager", "agent")}
-      | {f"{pkg}/src/mono_{pkg}/__init__.py": "" for pkg in ("manager", "agent")})
+    root = make_repo(
+        tmp_path / "mono",
+        pyproject=('[tool.nox-release]\npackages = ["manager", "agent"]\n'),
+        files={
+            f"{pkg}/pyproject.toml": (
+                '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+                f'[project]\nname = "mono-{pkg}"\nversion = "2.0.0"\nreadme = "README.md"\n'
+            )
+            for pkg in ("manager", "agent")
+        }
+        | {f"{pkg}/README.md": f"# {pkg}\n" for pkg in ("manager", "agent")}
+        | {f"{pkg}/src/mono_{pkg}/__init__.py": "" for pkg in ("manager", "agent")},
+    )
     root.tag("v2.0.0")
     root.commit("fix: shared fix")
     result = release(root.path, part="patch", isolation=False, no_index=True)
@@ -307,9 +329,13 @@ def test_lockstep_packages(tmp_path: Path) -> None:
         names = sorted(p.name for p in (root.path / pkg / "dist").iterdir() if p.is_file())
         assert f"mono_{pkg}-2.0.1.tar.gz" in names and f"mono_{pkg}-2.0.1.cdx.json" in names
     # Drift between packages is an error that lists each.
-    root.commit("chore: drift", {"agent/pyproject.toml": root.read("agent/pyproject.toml").replace(
-        '"2.0.1"', '"2.0.5"')})
-    with pytest.raises(ReleaseError, match=r"manager/pyproject.toml.*'2\.0\.1'.*agent/pyproject.toml.*'2\.0\.5'"):
+    root.commit(
+        "chore: drift",
+        {"agent/pyproject.toml": root.read("agent/pyproject.toml").replace('"2.0.1"', '"2.0.5"')},
+    )
+    with pytest.raises(
+        ReleaseError, match=r"manager/pyproject.toml.*'2\.0\.1'.*agent/pyproject.toml.*'2\.0\.5'"
+    ):
         release(root.path, part="patch", isolation=False, no_index=True)
 
 

@@ -170,8 +170,9 @@ def test_folders_created_for_a_new_file_are_removed_on_rollback(tmp_path: Path) 
     repo = make_repo(tmp_path / "p")
     before = repo.snapshot()
     target = repo.path / "docs" / "deep" / "NEW.md"
-    plan = Plan(root=repo.path, changes=(FileChange(target, None, "new\n"),),
-                commit_message="docs: new")
+    plan = Plan(
+        root=repo.path, changes=(FileChange(target, None, "new\n"),), commit_message="docs: new"
+    )
 
     def fail(name: str) -> None:
         if name == "commit":

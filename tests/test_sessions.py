@@ -25,14 +25,20 @@ ALL = [
 def nox(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "nox", "--no-color", *args],
-        cwd=repo.path, capture_output=True, text=True, check=False,
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Repo:
-    return make_repo(tmp_path / "p", files={"noxfile.py": NOXFILE},
-                     extra="[tool.nox-release]\nchangelog = false\n")
+    return make_repo(
+        tmp_path / "p",
+        files={"noxfile.py": NOXFILE},
+        extra="[tool.nox-release]\nchangelog = false\n",
+    )
 
 
 def test_three_lines_list_every_session(project: Repo) -> None:
@@ -106,11 +112,16 @@ def test_release_check_fails_on_mismatch(project: Repo) -> None:
 
 
 def test_register_prefix_and_exclude(project: Repo) -> None:
-    project.commit("chore: custom noxfile", {"noxfile.py": (
-        "import nox_release\n\n"
-        "names = nox_release.register(prefix='rel-', exclude=['release-bump-major'])\n"
-        "assert 'rel-release-bump-patch' in names\n"
-    )})
+    project.commit(
+        "chore: custom noxfile",
+        {
+            "noxfile.py": (
+                "import nox_release\n\n"
+                "names = nox_release.register(prefix='rel-', exclude=['release-bump-major'])\n"
+                "assert 'rel-release-bump-patch' in names\n"
+            )
+        },
+    )
     out = nox(project, "-l").stdout
     assert "- rel-release-bump-patch -> " in out
     assert "release-bump-major" not in out
@@ -118,9 +129,14 @@ def test_register_prefix_and_exclude(project: Repo) -> None:
 
 
 def test_register_rejects_unknown_names(project: Repo) -> None:
-    project.commit("chore: bad noxfile", {"noxfile.py": (
-        "import nox_release\n\nnox_release.register(exclude=['release-bump-mayor'])\n"
-    )})
+    project.commit(
+        "chore: bad noxfile",
+        {
+            "noxfile.py": (
+                "import nox_release\n\nnox_release.register(exclude=['release-bump-mayor'])\n"
+            )
+        },
+    )
     result = nox(project, "-l")
     assert result.returncode != 0
     assert "unknown session(s) release-bump-mayor" in result.stderr

@@ -66,9 +66,19 @@ def test_value_semantics() -> None:
     with pytest.raises(AttributeError):
         v.foo = 1  # type: ignore[attr-defined]
     assert pickle.loads(pickle.dumps(v)) == v
-    assert sorted([Version("1.0.0"), Version("1.0.0rc1"), Version("1.0.0.dev0"),
-                   Version("1.0.0a1"), Version("1.0.0.post1")]) == [
-        Version("1.0.0.dev0"), Version("1.0.0a1"), Version("1.0.0rc1"), Version("1.0.0"),
+    assert sorted(
+        [
+            Version("1.0.0"),
+            Version("1.0.0rc1"),
+            Version("1.0.0.dev0"),
+            Version("1.0.0a1"),
+            Version("1.0.0.post1"),
+        ]
+    ) == [
+        Version("1.0.0.dev0"),
+        Version("1.0.0a1"),
+        Version("1.0.0rc1"),
+        Version("1.0.0"),
         Version("1.0.0.post1"),
     ]
     assert repr(Version("1.0.0-rc.1")) == "Version('1.0.0rc1')"
@@ -157,8 +167,11 @@ def test_round_trip_pep440_semver(v: Version) -> None:
     assert Version(v.semver).pep440 == v.pep440
 
 
-@given(versions(), st.sampled_from(["major", "minor", "patch"]),
-       st.none() | st.sampled_from(["alpha", "beta", "rc", "dev"]))
+@given(
+    versions(),
+    st.sampled_from(["major", "minor", "patch"]),
+    st.none() | st.sampled_from(["alpha", "beta", "rc", "dev"]),
+)
 def test_every_bump_is_strictly_greater(v: Version, part: str, pre: str | None) -> None:
     assert v.bump(part, pre) > v  # type: ignore[arg-type]
 

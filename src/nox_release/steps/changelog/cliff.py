@@ -197,9 +197,11 @@ class Cliff:
         tag: str | None = None,
         ignore: Iterable[str] = (),
         strip: str | None = None,
+        config: Path | None = None,
     ) -> Path:
         """Run git-cliff over ``rev_range`` into a new file of the scratch folder (thread-safe).
 
+        ``config``: another configuration file than the project's (see :attr:`batch_config`).
         The file may be missing when git-cliff had nothing to write.
         """
         with self._lock:
@@ -208,7 +210,7 @@ class Cliff:
         argv: list[str] = [
             tool("git-cliff"),
             "--config",
-            str(self.config.path),
+            str(config or self.config.path),
             "--repository",
             str(self._toplevel),
             "--tag-pattern",
@@ -233,6 +235,23 @@ class Cliff:
         except CommandError as exc:
             raise self._failed(exc) from None
         return out
+
+    @cached_property
+    def batch_config(self) -> Path:
+        """The configuration with ``render_always = false``, for a range cut out of a longer one.
+
+        Over ``A..B`` git-cliff shows the oldest release even when it has no commit to show
+        (its previous release is made up from the tag), unless ``render_always`` is false; over
+        the whole history such a release has no section. Set false, a cut-out range renders
+        what the whole does.
+        """
+        import tomlkit
+
+        data = dict(self.config.data)
+        data["changelog"] = {**data.get("changelog", {}), "render_always": False}
+        path = self.workdir / "cliff-batch.toml"
+        path.write_text(tomlkit.dumps(data), encoding="utf-8")
+        return path
 
     @cached_property
     def _toplevel(self) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nox_release import bump, update_changelog
+from nox_release import ChangelogError, bump, update_changelog
 from nox_release.adapters.project import Project
 from nox_release.core.changelog import as_block
 from nox_release.core.log import quiet
@@ -151,3 +151,17 @@ def test_a_first_release_writes_the_whole_history_in_batches(
     (change,) = (c for c in result.plan.changes if c.path.name == "CHANGELOG.md")
     assert change.after == expected
     assert change.after.count("\n## [1.30.0]") == 1, change.after[:600]
+
+
+def test_a_failing_batch_leaves_no_file(long_history: Path, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", str(long_history), str(repo)], check=True)
+    (repo / "cliff.toml").write_text('[changelog]\nbody = "{{ version | no_such_filter }}"\n')
+    with pytest.raises(ChangelogError, match="no_such_filter"):
+        update_changelog(repo)
+    assert sorted(p.name for p in repo.iterdir()) == [
+        ".git",
+        "CHANGES",
+        "cliff.toml",
+        "pyproject.toml",
+    ]

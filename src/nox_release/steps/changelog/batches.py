@@ -18,6 +18,7 @@ from pathlib import Path
 
 from nox_release.core.log import Log, quiet
 from nox_release.steps.changelog.cliff import Cliff
+from nox_release.steps.changelog.native import Native
 
 __all__ = ["render_releases"]
 
@@ -155,8 +156,16 @@ def render_releases(
     """Render the releases ending at ``ends`` (oldest first) and pass the text to ``sink``.
 
     In pieces, newest first; their concatenation is git-cliff's text for the whole range (see
-    :func:`plan_batches` for the arguments). Memory holds one piece at a time.
+    :func:`plan_batches` for the arguments). Memory holds one piece at a time. With the
+    shipped configuration the text comes from one streaming pass in Python (:mod:`.native`).
     """
+    if Native.usable(cliff):
+        start = since or ""
+        end = ends[-1]
+        rev_range = f"{start}..{end}" if start else (None if end == "HEAD" else end)
+        strip = None if whole else "all"
+        if Native(cliff).render(rev_range, sink, tag=tag, ignore=ignore, strip=strip):
+            return
     sizes = _sizes(cliff, ends, since) if len(ends) >= _FEW else [1] * len(ends)
     batches = plan_batches(ends, sizes, since, tag=tag, whole=whole)
     ignored = frozenset(ignore)

@@ -1,0 +1,164 @@
+"""The shipped git-cliff configuration's changelog, rendered in Python (pure: no I/O).
+
+Mirrors ``data/cliff.toml`` as git-cliff 2 applies it: the ``commit_preprocessors`` on the whole
+message, then (``split_commits``) each line preprocessed again and read as a Conventional Commit
+the way git-cliff's parser reads it (looser than :func:`core.commits.parse_commit`: ``feat:x``
+counts, ``Feat: x`` matches no parser), grouped by the ``commit_parsers`` (a breaking commit is
+never skipped), and the Tera template's Markdown, byte for byte. A test renders generated
+histories with both and compares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["DefaultTemplate", "RenderedRelease", "entries_of"]
+
+# git-cliff's Conventional Commit header: a type (a letter, then letters, digits, "-", "_"), an
+# optional non-empty scope, "!", ":", blanks, and a non-empty description.
+_HEADER = re.compile(
+    r"(?P<type>[A-Za-z][A-Za-z0-9_-]*)(?:\((?P<scope>[^()\n]+)\))?(?P<bang>!)?:[ \t]*(?P<desc>.+)"
+)
+_SKIP = None
+#: ``commit_parsers`` of the shipped configuration, in order (first match wins).
+_PARSERS: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(r"^nox-release: split\Z"), _SKIP),
+    (re.compile(r"^nox-release: split\n"), "<!-- 9 -->split"),
+    (re.compile(r"^chore\(release\)"), _SKIP),
+    (re.compile(r"^security(\(.*\))?!?:"), "<!-- 6 -->Security"),
+    (re.compile(r"^[a-z]+\(security\)!?:"), "<!-- 6 -->Security"),
+    (re.compile(r"^feat"), "<!-- 1 -->Added"),
+    (re.compile(r"^(perf|refactor|impr)"), "<!-- 2 -->Changed"),
+    (re.compile(r"^deprecat(e|ed|ion)(\(.*\))?!?:"), "<!-- 3 -->Deprecated"),
+    (re.compile(r"^remove(d)?(\(.*\))?!?:"), "<!-- 4 -->Removed"),
+    (re.compile(r"^fix"), "<!-- 5 -->Fixed"),
+    (re.compile(r"^revert"), "<!-- 2 -->Changed"),
+)
+#: Rust's ``char::is_whitespace`` (Tera's ``trim``), which Python's ``str.strip`` is not.
+_WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _compile(preprocessors: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
+    out = []
+    for pattern, replace in preprocessors:
+        repl = re.sub(r"\$\{(\d+)\}|\$(\d+)", lambda m: rf"\g<{m.group(1) or m.group(2)}>", replace)
+        out.append((re.compile(pattern), repl))
+    return out
+
+
+def _process(text: str, pre: Sequence[tuple[re.Pattern[str], str]]) -> str:
+    for rx, repl in pre:
+        text = rx.sub(repl, text)
+    return text
+
+
+def _line_entry(line: str) -> tuple[str, str | None, bool, str | None] | None:
+    """A preprocessed line as git-cliff keeps it: (description, scope, breaking, group) or None."""
+    m = _HEADER.match(line)
+    if m is None or not m.group("desc").strip(" \t"):
+        return None
+    breaking = m.group("bang") is not None
+    for rx, group in _PARSERS:
+        if rx.search(line):
+            if group is None and not breaking:
+                return None
+            return m.group("desc"), m.group("scope"), breaking, group
+    return (m.group("desc"), m.group("scope"), breaking, None) if breaking else None
+
+
+def entries_of(
+    message: str, pre: Sequence[tuple[re.Pattern[str], str]]
+) -> list[tuple[str, str | None, bool, str | None]]:
+    """The entries one commit message gives, in line order."""
+    text = _process(message, pre)
+    out = []
+    for raw in text.split("\n"):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if not line:
+            continue
+        entry = _line_entry(_process(line, pre))
+        if entry is not None:
+            out.append(entry)
+    return out
+
+
+def _trim(text: str) -> str:
+    return text.strip(_WS)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _trim_start(text: str, prefix: str) -> str:
+    while prefix and text.startswith(prefix):
+        text = text[len(prefix) :]
+    return text
+
+
+def _trim_end(text: str, suffix: str) -> str:
+    while suffix and text.endswith(suffix):
+        text = text[: -len(suffix)]
+    return text
+
+
+@dataclass
+class RenderedRelease:
+    """One release's data for the template: version (None: unreleased), date, previous tag."""
+
+    version: str | None
+    date: str
+    previous: str | None
+    entries: list[tuple[str, str | None, bool, str | None, str]] = field(default_factory=list)
+    """``(description, scope, breaking, group, commit id)``, oldest first."""
+
+
+@dataclass(frozen=True)
+class DefaultTemplate:
+    """The shipped template with nox-release's environment (links, tag affixes)."""
+
+    commit_url: str = ""
+    compare_url: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    header: str = ""
+    footer: str = ""
+    extra_preprocessors: tuple[tuple[str, str], ...] = ()
+
+    def preprocessors(self, base: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
+        """The compiled ``commit_preprocessors``: ``base`` then the forge's."""
+        return _compile([*base, *self.extra_preprocessors])
+
+    def _entry(self, item: tuple[str, str | None, bool, str | None, str]) -> str:
+        desc, scope, _, _, sha = item
+        line = "- " + (f"**{scope}:** " if scope else "")
+        line += _upper_first(_trim(desc.split("\n", 1)[0]))
+        if self.commit_url:
+            line += f" ([{sha[:7]}]({self.commit_url}/{sha}))"
+        return line
+
+    def body(self, release: RenderedRelease) -> str:
+        """One release's section, as the Tera template renders it."""
+        if release.version is None:
+            out = "## [Unreleased]\n"
+        else:
+            shown = _trim_end(_trim_start(release.version, self.prefix), self.suffix)
+            if self.compare_url and release.previous:
+                link = f"{self.compare_url}/{release.previous}...{release.version}"
+                out = f"## [{shown}]({link}) - {release.date}\n"
+            else:
+                out = f"## [{shown}] - {release.date}\n"
+        breaking = [e for e in release.entries if e[2]]
+        if breaking:
+            out += "\n### Breaking changes\n\n" + "\n".join(map(self._entry, breaking)) + "\n"
+        groups: dict[str, list[tuple[str, str | None, bool, str | None, str]]] = {}
+        for e in release.entries:
+            if not e[2]:
+                groups.setdefault(e[3] or "", []).append(e)
+        for group in sorted(groups):
+            title = _trim(_TAG.sub("", group))
+            out += f"\n### {title}\n\n" + "\n".join(map(self._entry, groups[group])) + "\n"
+        return out + "\n"

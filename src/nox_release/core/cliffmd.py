@@ -55,33 +55,46 @@ def _process(text: str, pre: Sequence[tuple[re.Pattern[str], str]]) -> str:
     return text
 
 
-def _line_entry(line: str) -> tuple[str, str | None, bool, str | None] | None:
-    """A preprocessed line as git-cliff keeps it: (description, scope, breaking, group) or None."""
+def _conv(line: str) -> tuple[str, str | None, bool] | None:
+    """``(description, scope, breaking)`` when git-cliff reads ``line`` as conventional."""
     m = _HEADER.match(line)
     if m is None or not m.group("desc").strip(" \t"):
         return None
-    breaking = m.group("bang") is not None
+    return m.group("desc"), m.group("scope"), m.group("bang") is not None
+
+
+def _group(message: str, breaking: bool) -> tuple[bool, str | None]:
+    """``(kept, group)`` by the parsers: a skipped commit is kept when it breaks."""
     for rx, group in _PARSERS:
-        if rx.search(line):
-            if group is None and not breaking:
-                return None
-            return m.group("desc"), m.group("scope"), breaking, group
-    return (m.group("desc"), m.group("scope"), breaking, None) if breaking else None
+        if rx.search(message):
+            return (group is not None or breaking), group
+    return breaking, None
 
 
 def entries_of(
     message: str, pre: Sequence[tuple[re.Pattern[str], str]]
-) -> list[tuple[str, str | None, bool, str | None]]:
-    """The entries one commit message gives, in line order."""
-    text = _process(message, pre)
+) -> list[tuple[str, str | None, bool | None, str | None]]:
+    """The entries ``(description, scope, breaking, group)`` one commit gives, in line order.
+
+    As git-cliff does it: the whole (trimmed, preprocessed) message is parsed and grouped
+    first; then each line, which keeps the whole message's reading when it is not conventional
+    itself (so a body line ``fixes x`` is listed under Fixed as "Split"; a one-line ``fix typo``
+    has no reading at all, and the template lists it nowhere).
+    """
+    text = _process(message.strip(_WS), pre)
+    whole = _conv(text)
+    if not _group(text, bool(whole and whole[2]))[0]:
+        return []
     out = []
     for raw in text.split("\n"):
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line:
             continue
-        entry = _line_entry(_process(line, pre))
-        if entry is not None:
-            out.append(entry)
+        line = _process(line, pre)
+        conv = _conv(line) or whole
+        kept, group = _group(line, bool(conv and conv[2]))
+        if kept:  # without a reading "breaking" is unset (None): the template shows it nowhere
+            out.append((conv[0], conv[1], conv[2], group) if conv else (line, None, None, group))
     return out
 
 
@@ -112,7 +125,9 @@ class RenderedRelease:
     version: str | None
     date: str
     previous: str | None
-    entries: list[tuple[str, str | None, bool, str | None, str]] = field(default_factory=list)
+    entries: list[tuple[str, str | None, bool | None, str | None, str]] = field(
+        default_factory=list
+    )
     """``(description, scope, breaking, group, commit id)``, oldest first."""
 
 
@@ -132,7 +147,7 @@ class DefaultTemplate:
         """The compiled ``commit_preprocessors``: ``base`` then the forge's."""
         return _compile([*base, *self.extra_preprocessors])
 
-    def _entry(self, item: tuple[str, str | None, bool, str | None, str]) -> str:
+    def _entry(self, item: tuple[str, str | None, bool | None, str | None, str]) -> str:
         desc, scope, _, _, sha = item
         line = "- " + (f"**{scope}:** " if scope else "")
         line += _upper_first(_trim(desc.split("\n", 1)[0]))
@@ -151,12 +166,12 @@ class DefaultTemplate:
                 out = f"## [{shown}]({link}) - {release.date}\n"
             else:
                 out = f"## [{shown}] - {release.date}\n"
-        breaking = [e for e in release.entries if e[2]]
+        breaking = [e for e in release.entries if e[2] is True]
         if breaking:
             out += "\n### Breaking changes\n\n" + "\n".join(map(self._entry, breaking)) + "\n"
-        groups: dict[str, list[tuple[str, str | None, bool, str | None, str]]] = {}
+        groups: dict[str, list[tuple[str, str | None, bool | None, str | None, str]]] = {}
         for e in release.entries:
-            if not e[2]:
+            if e[2] is False:
                 groups.setdefault(e[3] or "", []).append(e)
         for group in sorted(groups):
             title = _trim(_TAG.sub("", group))

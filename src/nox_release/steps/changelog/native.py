@@ -18,7 +18,7 @@ from nox_release.steps.changelog.cliff import Cliff
 
 __all__ = ["Native"]
 
-_Entry = tuple[str, str | None, bool, str | None, str]
+_Entry = tuple[str, str | None, bool | None, str | None, str]
 
 
 def _day(seconds: float) -> str:

@@ -158,6 +158,7 @@ def test_the_whole_history_is_git_cliffs_text(
         ("v1.31.9", "HEAD", "v1.32.0", None),
         (None, "HEAD", "v1.32.0", "footer"),  # a first release over the whole history
         ("v1.4.9", "v1.8.0", None, "header"),  # pre-releases and a stray inside
+        ("v1.31.7", "v1.31.9", None, "all"),  # two tags on one commit (v1.31.8, v1.31.9)
     ],
 )
 def test_a_range_is_git_cliffs_text(

@@ -85,7 +85,7 @@ def entries_of(
     whole = _conv(text)
     if not _group(text, bool(whole and whole[2]))[0]:
         return []
-    out = []
+    out: list[tuple[str, str | None, bool | None, str | None]] = []
     for raw in text.split("\n"):
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line:
@@ -94,7 +94,7 @@ def entries_of(
         conv = _conv(line) or whole
         kept, group = _group(line, bool(conv and conv[2]))
         if kept:  # without a reading "breaking" is unset (None): the template shows it nowhere
-            out.append((conv[0], conv[1], conv[2], group) if conv else (line, None, None, group))
+            out.append((*conv, group) if conv else (line, None, None, group))
     return out
 
 

@@ -8,6 +8,7 @@ for a commit that has one, goes to git-cliff. The text is git-cliff's, byte for 
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -93,16 +94,22 @@ class Native:
             previous_of_oldest = tags.get(git.run("rev-parse", f"{since}^{{commit}}").strip())
             if previous_of_oldest is None:
                 return False
+        args = ["log", "-z", "--format=%H %ct%n%B", rev_range or "HEAD", "--"]
+        records = git.stream(args, "\0")
+        first = next(records, None)
+        if first is None:  # an empty range: git-cliff makes up an [Unreleased] section
+            return False
         if strip not in ("header", "all"):
             sink(self.template.header)
-        self._walk(rev_range or "HEAD", tags, tag, previous_of_oldest, since != "", sink)
+        walk = itertools.chain([first], records)
+        self._walk(walk, tags, tag, previous_of_oldest, since != "", sink)
         if strip not in ("footer", "all"):
             sink(self.template.footer + "\n")
         return True
 
     def _walk(
         self,
-        rev: str,
+        records: Iterable[str],
         tags: dict[str, str],
         tag: str | None,
         previous_of_oldest: str | None,
@@ -117,8 +124,7 @@ class Native:
         current: RenderedRelease | None = None
         commits: list[list[_Entry]] = []  # the current release's, newest first
         held: RenderedRelease | None = None  # finished, passed on once a older one is
-        args = ["log", "-z", "--format=%H %ct%n%B", rev, "--"]
-        for record in self.cliff.project.git.stream(args, "\0"):
+        for record in records:
             first, _, message = record.partition("\n")
             sha, _, stamp = first.partition(" ")
             version = tags.get(sha)

@@ -11,8 +11,10 @@ histories with both and compares.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from nox_release.core.commits import PREPROCESSOR_NEEDS, PREPROCESSORS
 
 __all__ = ["DefaultTemplate", "RenderedRelease", "entries_of"]
 
@@ -22,35 +24,79 @@ _HEADER = re.compile(
     r"(?P<type>[A-Za-z][A-Za-z0-9_-]*)(?:\((?P<scope>[^()\n]+)\))?(?P<bang>!)?:[ \t]*(?P<desc>.+)"
 )
 _SKIP = None
-#: ``commit_parsers`` of the shipped configuration, in order (first match wins).
-_PARSERS: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(r"^nox-release: split\Z"), _SKIP),
-    (re.compile(r"^nox-release: split\n"), "<!-- 9 -->split"),
-    (re.compile(r"^chore\(release\)"), _SKIP),
-    (re.compile(r"^security(\(.*\))?!?:"), "<!-- 6 -->Security"),
-    (re.compile(r"^[a-z]+\(security\)!?:"), "<!-- 6 -->Security"),
-    (re.compile(r"^feat"), "<!-- 1 -->Added"),
-    (re.compile(r"^(perf|refactor|impr)"), "<!-- 2 -->Changed"),
-    (re.compile(r"^deprecat(e|ed|ion)(\(.*\))?!?:"), "<!-- 3 -->Deprecated"),
-    (re.compile(r"^remove(d)?(\(.*\))?!?:"), "<!-- 4 -->Removed"),
-    (re.compile(r"^fix"), "<!-- 5 -->Fixed"),
-    (re.compile(r"^revert"), "<!-- 2 -->Changed"),
+#: ``commit_parsers`` of the shipped configuration, in order (first match wins): one regex of
+#: anchored alternatives, tried in that order, the group's name giving the parser.
+_GROUPS: tuple[str | None, ...] = (
+    _SKIP,
+    "<!-- 9 -->split",
+    _SKIP,
+    "<!-- 6 -->Security",
+    "<!-- 6 -->Security",
+    "<!-- 1 -->Added",
+    "<!-- 2 -->Changed",
+    "<!-- 3 -->Deprecated",
+    "<!-- 4 -->Removed",
+    "<!-- 5 -->Fixed",
+    "<!-- 2 -->Changed",
+)
+_PARSERS = re.compile(
+    "|".join(
+        f"(?P<p{i}>{rx})"
+        for i, rx in enumerate(
+            [
+                r"nox-release: split\Z",
+                r"nox-release: split\n",
+                r"chore\(release\)",
+                r"security(?:\(.*\))?!?:",
+                r"[a-z]+\(security\)!?:",
+                r"feat",
+                r"(?:perf|refactor|impr)",
+                r"deprecat(?:e|ed|ion)(?:\(.*\))?!?:",
+                r"remove(?:d)?(?:\(.*\))?!?:",
+                r"fix",
+                r"revert",
+            ]
+        )
+    )
 )
 #: Rust's ``char::is_whitespace`` (Tera's ``trim``), which Python's ``str.strip`` is not.
 _WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _compile(preprocessors: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
+#: A preprocessor: its regex, the replacement, and texts one of which a match needs (empty:
+#: not known, always run). The texts are tested first: most lines match no preprocessor.
+Preprocessors = list[tuple[re.Pattern[str], str, tuple[str, ...]]]
+_NEEDS = dict(zip(PREPROCESSORS, PREPROCESSOR_NEEDS, strict=True))
+
+
+def _needs(pattern: str, replace: str) -> tuple[str, ...]:
+    known = _NEEDS.get((pattern, replace))
+    if known is not None:
+        return known
+    if "#([0-9]+)" in pattern:  # the forge's issue and merge request links
+        return ("#",)
+    if "!([0-9]+)" in pattern:
+        return ("!",)
+    return ()
+
+
+def _compile(preprocessors: Iterable[tuple[str, str]]) -> Preprocessors:
     out = []
     for pattern, replace in preprocessors:
         repl = re.sub(r"\$\{(\d+)\}|\$(\d+)", lambda m: rf"\g<{m.group(1) or m.group(2)}>", replace)
-        out.append((re.compile(pattern), repl))
+        out.append((re.compile(pattern), repl, _needs(pattern, replace)))
     return out
 
 
-def _process(text: str, pre: Sequence[tuple[re.Pattern[str], str]]) -> str:
-    for rx, repl in pre:
+def _process(text: str, pre: Preprocessors) -> str:
+    for rx, repl, needs in pre:
+        if needs:
+            for need in needs:
+                if need in text:
+                    break
+            else:
+                continue
         text = rx.sub(repl, text)
     return text
 
@@ -65,14 +111,15 @@ def _conv(line: str) -> tuple[str, str | None, bool] | None:
 
 def _group(message: str, breaking: bool) -> tuple[bool, str | None]:
     """``(kept, group)`` by the parsers: a skipped commit is kept when it breaks."""
-    for rx, group in _PARSERS:
-        if rx.search(message):
-            return (group is not None or breaking), group
-    return breaking, None
+    m = _PARSERS.match(message)
+    if m is None:  # the last parser, '.*', skips
+        return breaking, None
+    group = _GROUPS[int(str(m.lastgroup)[1:])]
+    return (group is not None or breaking), group
 
 
 def entries_of(
-    message: str, pre: Sequence[tuple[re.Pattern[str], str]]
+    message: str, pre: Preprocessors
 ) -> list[tuple[str, str | None, bool | None, str | None]]:
     """The entries ``(description, scope, breaking, group)`` one commit gives, in line order.
 
@@ -143,7 +190,7 @@ class DefaultTemplate:
     footer: str = ""
     extra_preprocessors: tuple[tuple[str, str], ...] = ()
 
-    def preprocessors(self, base: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
+    def preprocessors(self, base: Iterable[tuple[str, str]]) -> Preprocessors:
         """The compiled ``commit_preprocessors``: ``base`` then the forge's."""
         return _compile([*base, *self.extra_preprocessors])
 

@@ -15,7 +15,8 @@ from nox_release.core.changelog import (
     Release,
     as_block,
     folded_tags,
-    layout,
+    heading_version,
+    headings,
     merge_changelog,
     release_sections,
 )
@@ -60,7 +61,7 @@ def _refuse_unwritable(path: Path, key: str) -> None:
 
 
 def _absent(
-    lines: list[str], visible: list[Release], present: Collection[str]
+    found: list[tuple[int, int, str]], visible: list[Release], present: Collection[str]
 ) -> tuple[list[Release], Release | None]:
     """The releases the file lacks (newest last), and the release they start after (or None).
 
@@ -70,7 +71,7 @@ def _absent(
     if shown:
         newest = max(shown, key=lambda r: r[1])
         return [r for r in visible if r[1] > newest[1]], newest
-    named = layout(lines).newest
+    named = max((v for _, _, t in found if (v := heading_version(t)) is not None), default=None)
     if named is None:  # no release heading yet: every release goes below the intro
         return visible, None
     # Headings name versions but no tag (another tag style): what is newer than all of them.
@@ -106,7 +107,8 @@ def _missing(project: Project, cliff: Cliff, new: Release | None, log: Log) -> _
         releases = [*[r for r in releases if r[0] != new[0]], new]
     before = _read_changelog(path, cfg.changelog_file)
     lines = (before or "").splitlines(keepends=True)
-    present = set(release_sections(lines, releases))
+    found = headings(lines)
+    present = set(release_sections(lines, releases, found=found))
     folded = folded_tags(releases) if cfg.changelog_fold_prereleases else set()
     folded -= present  # a section in the file is never folded
     visible = [r for r in releases if r[0] not in folded]
@@ -115,7 +117,7 @@ def _missing(project: Project, cliff: Cliff, new: Release | None, log: Log) -> _
         return None
     missing, since = visible, None
     if before is not None and before.strip():
-        missing, after = _absent(lines, visible, present)
+        missing, after = _absent(found, visible, present)
         if not missing:
             log(f"{cfg.changelog_file} already has every release")
             return None

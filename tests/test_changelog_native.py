@@ -12,7 +12,7 @@ from nox_release.adapters.project import Project
 from nox_release.core.log import quiet
 from nox_release.steps.changelog.cliff import Cliff
 from nox_release.steps.changelog.native import Native
-from testkit.samples import pyproject_toml
+from testkit.samples import make_repo, pyproject_toml
 
 IDENT = "N <n@example.invalid>"
 HEADS = [
@@ -180,3 +180,11 @@ def test_a_projects_own_configuration_is_not_rendered_natively(
     (repo / "cliff.toml").write_text('[changelog]\nbody = "{{ version }}"\n')
     with Cliff(Project(repo), None, quiet) as cliff:
         assert not Native.usable(cliff)
+
+
+def test_an_oldest_release_with_nothing_to_list_is_shown(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p")  # one commit, "chore: initial commit": nothing to list
+    for strip in (None, "all"):
+        native, cliff = _both(repo.path, None, tag="v1.2.4", strip=strip, fold=True)
+        assert native == cliff
+        assert "## [1.2.4] - " in native

@@ -3,7 +3,9 @@
 Used only with nox-release's own git-cliff configuration (a project's cliff.toml or
 ``[tool.git-cliff]`` goes to git-cliff), and only where the history is one git-cliff reads the
 same way: a range that starts at a commit without a release tag, or a new release's tag asked
-for a commit that has one, goes to git-cliff. The text is git-cliff's, byte for byte (see :mod:`nox_release.core.cliffmd`).
+for a commit that has one, goes to git-cliff, and so does an independent package (git-cliff
+picks its commits by path). The text is git-cliff's, byte for byte (see
+:mod:`nox_release.core.cliffmd`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
+from nox_release.adapters.packages import cliff_paths
 from nox_release.core.cliffmd import DefaultTemplate, RenderedRelease, entries_of
 from nox_release.steps.changelog.cliff import Cliff
 
@@ -50,7 +53,10 @@ class Native:
     @staticmethod
     def usable(cliff: Cliff) -> bool:
         """Whether the project renders with the shipped configuration (else: git-cliff)."""
-        return cliff.config.default and not cliff.config.data.get("git", {}).get("ignore_tags")
+        if not cliff.config.default or cliff.config.data.get("git", {}).get("ignore_tags"):
+            return False
+        # A package of its own: git-cliff's --include-path / --exclude-path choose its commits.
+        return not cliff_paths(cliff.project)
 
     @cached_property
     def _pattern(self) -> re.Pattern[str]:
@@ -102,7 +108,7 @@ class Native:
         if strip not in ("header", "all"):
             sink(self.template.header)
         walk = itertools.chain([first], records)
-        self._walk(walk, tags, tag, previous_of_oldest, since != "", sink)
+        self._walk(walk, tags, tag, previous_of_oldest, sink)
         if strip not in ("footer", "all"):
             sink(self.template.footer + "\n")
         return True
@@ -113,13 +119,12 @@ class Native:
         tags: dict[str, str],
         tag: str | None,
         previous_of_oldest: str | None,
-        ranged: bool,
         sink: Callable[[str], object],
     ) -> None:
         """Releases newest first as ``git log`` meets their tags; each passed on when finished.
 
-        A release with nothing to list is left out, but for the oldest of a range (git-cliff
-        shows it: its previous release is made up from the range's start).
+        A release with nothing to list is left out, but for the oldest (git-cliff shows it: its
+        previous release, made up, has no commits either).
         """
         current: RenderedRelease | None = None
         commits: list[list[_Entry]] = []  # the current release's, newest first
@@ -141,7 +146,7 @@ class Native:
         if current is not None:
             current.previous = previous_of_oldest
             held = self._finish(current, commits, held, sink)
-        if held is not None and (held.entries or ranged):
+        if held is not None:  # the oldest: shown even with nothing to list, as git-cliff does
             sink(self.template.body(held))
 
     def _finish(

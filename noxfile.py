@@ -50,12 +50,17 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(venv_backend="uv|virtualenv")
 def bench(session: nox.Session) -> None:
-    """Benchmarks: every benchmarks/bench_*.py prints its table (see benchmarks/README.md)."""
+    """Benchmarks: every benchmarks/bench_*.py prints its table (see benchmarks/README.md).
+
+    ``nox -s bench -- bench_changelog --only 100k``: the scripts named, then their options.
+    """
     session.install("-e", ".", *BENCH_PEERS)
     scripts = sorted(Path("benchmarks").glob("bench_*.py"))
-    wanted = [s for s in scripts if not session.posargs or s.stem in session.posargs]
+    names = [a for a in session.posargs if not a.startswith("-")]
+    options = session.posargs[len(names) :] if names else session.posargs
+    wanted = [s for s in scripts if not names or s.stem in names]
     for script in wanted:
-        session.run("python", str(script))
+        session.run("python", str(script), *options)
 
 
 #: Peer tools the benchmarks compare against, installed into the bench session's own environment.
@@ -67,8 +72,8 @@ BENCH_PEERS: list[str] = [
     "hatchling",
     # bench_sbom: the sbom step's two installers (uv, and venv + pip as the fallback).
     "pip",
-    # bench_auto: the tools that decide a version from Conventional Commits (git-cliff is a
-    # dependency of nox-release already).
+    # bench_auto and bench_changelog: the tools that decide a version from Conventional Commits
+    # and write changelogs (git-cliff is a dependency of nox-release already).
     "commitizen",
     "python-semantic-release",
 ]

@@ -1,133 +1,255 @@
-"""What the changelog costs: git-cliff runs on histories of growing size.
+"""What the changelog costs on large histories: nox-release next to commitizen, git-cliff and git.
 
-Prints a Markdown table: for a history of N commits and N/20 release tags, the median time of
-the changelog edit a bump adds to its plan, of a fresh ``update_changelog``, of an incremental
-one (one new release on top of an existing file), of ``preview_changelog`` and of
-``release_notes``. Plain ``git-cliff`` over the whole history is the baseline.
+    python benchmarks/bench_changelog.py [--repos DIR] [--only 100k] [--timeout 120]
+
+Generates (``genrepo.py``, ``git fast-import``; cached in ``--repos`` between runs) repositories of
+1,000, 10,000 and 100,000 commits with 20 % of them after the newest of 2, 16 and 160 release
+tags, and one of 100,000 commits with 2,000 tags and 200 commits after the newest; each gets a
+committed ``noxfile.py`` that registers nox-release's sessions. On each, every command runs once
+as a whole process (side by side, in one round) and the table gives its wall time and peak RSS
+(``wait4``'s ``ru_maxrss``: the largest process of the tree, not their sum):
+
+* the floor: the tag lookup (``git for-each-ref``) and ``git log <tag>..HEAD``, plus ``nox -l``
+  (nox's start-up, which every session pays);
+* ``nox -s release-bump-auto -- --dry-run`` (default configuration: changelog on) without a
+  ``CHANGELOG.md`` and with an up-to-date one, next to ``cz bump --changelog --dry-run --yes``;
+* git-cliff over the release's own range (``--unreleased --tag``), what the bump must render;
+* the whole changelog from nothing: ``nox -s changelog`` next to ``cz changelog --dry-run`` and
+  one ``git-cliff`` run over the whole history (nox-release's default configuration).
+
+A command over ``--timeout`` seconds is stopped and shown as such.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import statistics
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared testkit
-from nox_release import preview_changelog, release_notes, update_changelog
-from nox_release.adapters.project import Project
-from nox_release.adapters.runner import tool
-from nox_release.core.version import Version
-from nox_release.steps.changelog import release_changelog_changes
-from testkit.samples import commit, pyproject_toml
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from genrepo import generate, tag_version  # noqa: E402
 
-KINDS = ("feat", "fix", "perf", "docs", "refactor", "fix(api)", "test", "ci")
-REPEAT = 5
-
-
-def _git(repo: Path, *args: str, stdin: bytes | None = None) -> None:
-    subprocess.run(["git", *args], cwd=repo, input=stdin, check=True, capture_output=True)
-
-
-def make_history(root: Path, commits: int) -> Path:
-    """A project whose history has ``commits`` Conventional Commits and a tag every 20."""
-    repo = root / f"h{commits}"
-    repo.mkdir()
-    _git(repo, "init", "-q", "-b", "main")
-    stream = []
-    pyproject = _pyproject("0.1.0").encode()
-    stamp = 1_700_000_000
-    minor = 0
-    for i in range(commits):
-        msg = f"{KINDS[i % len(KINDS)]}: change number {i} (#{i + 1})\n".encode()
-        stream.append(b"commit refs/heads/main\n")
-        stream.append(f"mark :{i + 1}\n".encode())
-        stream.append(f"committer B <b@example.invalid> {stamp + i * 3600} +0000\n".encode())
-        stream.append(f"data {len(msg)}\n".encode() + msg)
-        if i == 0:
-            stream.append(f"M 644 inline pyproject.toml\ndata {len(pyproject)}\n".encode())
-            stream.append(pyproject)
-        stream.append(b"\n")
-        if i % 20 == 19:
-            minor += 1
-            tag_msg = f"Release v0.{minor}.0\n".encode()
-            stream.append(f"tag v0.{minor}.0\nfrom :{i + 1}\n".encode())
-            stream.append(f"tagger B <b@example.invalid> {stamp + i * 3600} +0000\n".encode())
-            stream.append(f"data {len(tag_msg)}\n".encode() + tag_msg + b"\n")
-    _git(repo, "fast-import", "--quiet", stdin=b"".join(stream))
-    _git(repo, "reset", "-q", "--hard", "main")
-    version = f"0.{minor}.0"
-    commit(repo, f"chore(release): v{version}", {"pyproject.toml": _pyproject(version)})
-    return repo
+SRC = HERE.parent / "src"
+#: (name, commits, commits after the newest tag, tags)
+REPOS = [
+    ("1k", 1_000, 200, 2),
+    ("10k", 10_000, 2_000, 16),
+    ("100k", 100_000, 20_000, 160),
+    ("100k, 2,000 tags", 100_000, 200, 2_000),
+]
+NOXFILE = "import nox_release\n\nnox_release.register()\n"
+IDENT = "Bench Maintainer <bench@example.invalid>"
 
 
-def _pyproject(version: str) -> str:
-    return pyproject_toml("bench", version, backend=None, description=None, requires_python=None)
+@dataclass
+class Run:
+    seconds: float
+    rss_mb: float
+    failed: str = ""
+
+    def cell(self) -> str:
+        if self.failed:
+            return self.failed
+        return f"{self.seconds:.2f} s, {self.rss_mb:.0f} MB"
 
 
-def median_ms(func: Callable[[], object], before: Callable[[], object] | None = None) -> float:
-    times = []
-    for _ in range(REPEAT):
-        if before is not None:
-            before()
+def measure(argv: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> Run:
+    """Run ``argv`` once; its wall time and the peak RSS of its process tree."""
+    with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        proc = subprocess.Popen(
+            argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                os.wait4(proc.pid, 0)
+                return Run(timeout, 0, f"> {timeout:.0f} s (stopped)")
+            time.sleep(0.01)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            out.seek(0)
+            tail = out.read().decode(errors="replace").strip().splitlines()[-1:]
+            return Run(seconds, 0, f"failed: {tail[0][:80] if tail else proc.returncode}")
+    return Run(seconds, usage.ru_maxrss / 1024)
 
 
-def measure(repo: Path) -> tuple[float, ...]:
-    """The medians for one history (see the module docs), in the table's column order."""
-    quiet = {"echo": lambda _t: None}
-    changelog = repo / "CHANGELOG.md"
-    project = Project(repo)
-    nxt = Version(project.version().pep440).bump("minor")
-    cliff = [tool("git-cliff"), "-r", str(repo), "-o", os.devnull]
-    baseline = median_ms(lambda: subprocess.run(cliff, check=True, capture_output=True))
-    fresh = median_ms(lambda: update_changelog(repo), before=lambda: changelog.unlink(True))
-    # Incremental: the file lacks only the newest release.
-    update_changelog(repo)
-    full = changelog.read_text()
-    newest = full.index("## [", full.index("## [") + 1)
-    trimmed = full[: full.index("## [")] + full[newest:]
-    incremental = median_ms(
-        lambda: update_changelog(repo), before=lambda: changelog.write_text(trimmed)
-    )
-    # A bump of a project whose changelog is up to date (the usual case).
-    bump_plan = median_ms(lambda: release_changelog_changes(project, nxt, f"v{nxt}"))
-    preview = median_ms(lambda: preview_changelog(repo, nxt, **quiet))
-    notes = median_ms(lambda: release_notes(repo, **quiet))
-    return (baseline, fresh, incremental, bump_plan, preview, notes)
+def _git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "1700000000 +0000",
+        "GIT_COMMITTER_DATE": "1700000000 +0000",
+    }
+    name, email = IDENT[: IDENT.index(" <")], IDENT[IDENT.index("<") + 1 : -1]
+    for var in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{var}_NAME"], env[f"GIT_{var}_EMAIL"] = name, email
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
-def main() -> None:
-    os.environ.setdefault("GIT_CONFIG_NOSYSTEM", "1")
-    for var in ("GIT_AUTHOR", "GIT_COMMITTER"):
-        os.environ.setdefault(f"{var}_NAME", "B")
-        os.environ.setdefault(f"{var}_EMAIL", "b@example.invalid")
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for commits in (100, 1000, 5000):
-            rows.append((commits, commits // 20, *measure(make_history(Path(tmp), commits))))
-    print(f"Changelog step, median of {REPEAT} runs, milliseconds (git-cliff {_cliff_version()})\n")
+def repository(base: Path, name: str, commits: int, since: int, tags: int) -> Path:
+    """The generated repository (made once, then reused) with a committed noxfile.py."""
+    path = base / f"r{commits}-{since}-{tags}"
+    if not (path / "noxfile.py").exists():
+        shutil.rmtree(path, ignore_errors=True)
+        start = time.perf_counter()
+        generate(path, commits, since, tags)
+        (path / "noxfile.py").write_text(NOXFILE)
+        _git(path, "add", "noxfile.py")
+        _git(path, "commit", "-q", "-m", "chore: a noxfile")
+        print(f"(generated {name} in {time.perf_counter() - start:.1f} s)", file=sys.stderr)
+    _git(path, "checkout", "-q", "-f", "main")
+    _git(path, "clean", "-q", "-fdx")
+    subprocess.run(["git", "branch", "-q", "-D", "bench-changelog"], cwd=path, capture_output=True)
+    return path
+
+
+def _bin(name: str) -> str:
+    here = Path(sys.executable).parent / name
+    return str(here) if here.exists() else (shutil.which(name) or name)
+
+
+def bench_repo(repo: Path, tags: int, timeout: float) -> dict[str, Run]:
+    last = f"v{tag_version(tags - 1)}"
+    major, minor, _ = (int(p) for p in last[1:].split("."))
+    nxt = f"v{major}.{minor + 1}.0"
+    env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    nox = [sys.executable, "-m", "nox", "-f", "noxfile.py"]
+    cz, cliff = _bin("cz"), _bin("git-cliff")
+    config = repo.parent / "nox-release-cliff.toml"
+    sys.path.insert(0, str(SRC))
+    from nox_release import default_cliff_config
+
+    config.write_text(default_cliff_config())
+    runs: dict[str, Run] = {}
+
+    def run(key: str, argv: list[str]) -> None:
+        runs[key] = measure(argv, repo, timeout, env)
+
+    lookup = ["git", "for-each-ref", "--format=%(refname:strip=2)", "refs/tags/v*"]
+    run("tags", lookup)
+    run("log", ["git", "log", "--format=%H%x1f%B%x00", f"{last}..HEAD"])
+    run("nox -l", [*nox, "-l"])
+    run("auto", [*nox, "-s", "release-bump-auto", "--", "--dry-run"])
+    run("cz bump", [cz, "bump", "--changelog", "--dry-run", "--yes"])
+    run("cliff range", [cliff, "--config", str(config), "--unreleased", "--tag", nxt, "-o", "-"])
+    run("changelog", [*nox, "-s", "changelog"])
+    # The bump again, with the CHANGELOG.md just written committed (on a branch of its own).
+    if (repo / "CHANGELOG.md").exists():
+        _git(repo, "checkout", "-q", "-b", "bench-changelog")
+        _git(repo, "add", "CHANGELOG.md")
+        _git(repo, "commit", "-q", "-m", "docs: the changelog")
+        run("auto, file", [*nox, "-s", "release-bump-auto", "--", "--dry-run"])
+        run("cz bump, file", [cz, "bump", "--changelog", "--dry-run", "--yes"])
+        _git(repo, "checkout", "-q", "-f", "main")
+        _git(repo, "branch", "-q", "-D", "bench-changelog")
+    else:
+        runs["auto, file"] = runs["cz bump, file"] = Run(0, 0, "(no CHANGELOG.md)")
+    run("cz changelog", [cz, "changelog", "--dry-run"])
+    # Known to take minutes on large histories: stopped sooner.
+    slow = min(timeout, 60.0)
+    runs["cliff whole"] = measure([cliff, "--config", str(config), "-o", "-"], repo, slow, env)
+    return runs
+
+
+ROWS = [
+    ("tags", "floor: tag lookup (`git for-each-ref`)"),
+    ("log", "floor: `git log <tag>..HEAD`"),
+    ("nox -l", "floor: `nox -l` (start-up)"),
+    ("auto", "nox-release `release-bump-auto -- --dry-run`, no CHANGELOG.md"),
+    ("cz bump", "commitizen `cz bump --changelog --dry-run --yes`, no CHANGELOG.md"),
+    ("auto, file", "nox-release `release-bump-auto -- --dry-run`, CHANGELOG.md up to date"),
+    ("cz bump, file", "commitizen `cz bump --changelog --dry-run --yes`, that CHANGELOG.md"),
+    ("cliff range", "git-cliff over the release's range (`--unreleased --tag`)"),
+    ("changelog", "nox-release `nox -s changelog` (whole, from nothing)"),
+    ("cz changelog", "commitizen `cz changelog --dry-run` (whole)"),
+    ("cliff whole", "git-cliff, one run over the whole history"),
+]
+
+
+def _ratio(a: Run, b: Run | float) -> str:
+    den = b if isinstance(b, float) else (b.seconds if not b.failed else 0.0)
+    if a.failed or not den:
+        return "-"
+    return f"{a.seconds / den:.2f}"
+
+
+def table(results: dict[str, dict[str, Run]]) -> str:
+    names = list(results)
+    lines = ["| command | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for key, title in ROWS:
+        lines.append(f"| {title} | " + " | ".join(results[n][key].cell() for n in names) + " |")
+    lines.append("| **ratios** | " + " | ".join(" " for _ in names) + " |")
+    ratio_rows = []
+    for name in names:
+        r = results[name]
+        floor = r["tags"].seconds + r["log"].seconds + r["nox -l"].seconds
+        ratio_rows.append(
+            (
+                _ratio(r["auto"], floor),
+                _ratio(r["auto, file"], floor),
+                _ratio(r["auto"], r["cz bump"]),
+                _ratio(r["auto, file"], r["cz bump, file"]),
+                _ratio(r["changelog"], r["cz changelog"]),
+            )
+        )
+    titles = [
+        "auto dry-run, no file / (floor + start-up)",
+        "auto dry-run, with file / (floor + start-up)",
+        "auto dry-run / cz bump, no file",
+        "auto dry-run / cz bump, with file",
+        "whole changelog / cz changelog",
+    ]
+    for i, title in enumerate(titles):
+        lines.append(f"| {title} | " + " | ".join(row[i] for row in ratio_rows) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default = Path(tempfile.gettempdir()) / "nox-release-bench-repos"
+    parser.add_argument("--repos", type=Path, default=default, help="generated repositories")
+    parser.add_argument("--only", action="append", help="only these repositories (by name)")
+    parser.add_argument("--timeout", type=float, default=240.0)
+    args = parser.parse_args(argv)
+    args.repos.mkdir(parents=True, exist_ok=True)
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    versions = {
+        tool: subprocess.run(
+            [_bin(tool), "version" if tool == "cz" else "--version"], capture_output=True, text=True
+        ).stdout.strip()
+        for tool in ("cz", "git-cliff")
+    }
+    results: dict[str, dict[str, Run]] = {}
+    for name, commits, since, tags in REPOS:
+        if args.only and name not in args.only:
+            continue
+        repo = repository(args.repos, name, commits, since, tags)
+        print(f"(measuring {name})", file=sys.stderr)
+        results[name] = bench_repo(repo, tags, args.timeout)
+        print(table(results), file=sys.stderr)  # so far, should a later repository fail
     print(
-        "| commits | tags | plain git-cliff | update (no file) | update (1 missing) "
-        "| bump's changelog edit | preview | release-notes |"
+        f"Machine: {os.cpu_count()} CPUs, {git}, Python {sys.version.split()[0]}, "
+        f"commitizen {versions['cz']}, {versions['git-cliff']}; one run of each command, "
+        f"load average before: {os.getloadavg()[0]:.1f}.\n"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for c, t, *ms in rows:
-        print(f"| {c} | {t} | " + " | ".join(f"{m:.0f}" for m in ms) + " |")
-
-
-def _cliff_version() -> str:
-    out = subprocess.run([tool("git-cliff"), "--version"], capture_output=True, text=True)
-    return out.stdout.split()[-1] if out.stdout else "?"
+    print(table(results))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -16,9 +16,10 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 from nox_release._errors import RollbackError
 from nox_release.adapters.signals import shielded
@@ -149,6 +150,27 @@ class Transaction:
             for tmp in temps.values():
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)  # only those not renamed are still there
+
+    @contextlib.contextmanager
+    def streaming(self, path: Path) -> Iterator[IO[str]]:
+        """Replace (or create) ``path`` with the UTF-8 text written to the file this yields.
+
+        The text goes to a temporary file beside ``path`` (so memory does not hold it), renamed
+        over ``path`` when the block ends normally, an undoable change like :meth:`write`'s. An
+        exception in the block, or no text at all, leaves ``path`` as it was.
+        """
+        mode = path.stat().st_mode & 0o7777 if path.exists() else default_mode()
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+                empty = fh.tell() == 0
+            if not empty:
+                os.chmod(tmp, mode)
+                self._replace(path, tmp)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # still there unless renamed
 
     def _replace(self, path: Path, tmp: str) -> None:
         if os.path.lexists(path):

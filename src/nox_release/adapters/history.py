@@ -18,6 +18,7 @@ __all__ = [
     "newest_release_tag",
     "release_tags",
     "release_tags_at",
+    "tag_commits",
 ]
 
 
@@ -76,6 +77,22 @@ def release_tags_at(project: Project, rev: str = "HEAD") -> list[ReleaseTag]:
     fmt = project.config.tags
     parsed = ((name, fmt.parse(name)) for name in project.git.tags_at(rev))
     return [ReleaseTag(name, v) for name, v in parsed if v is not None]
+
+
+def tag_commits(project: Project) -> dict[str, str]:
+    """Every tag's commit (annotated tags peeled once), in one ``git for-each-ref`` call.
+
+    A tag of a tag (peeled twice) or of a tree is left out: ask ``Git.tag_target`` for it.
+    """
+    fmt = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
+    out: dict[str, str] = {}
+    for line in project.git.run("for-each-ref", f"--format={fmt}", "refs/tags").splitlines():
+        name, kind, obj, peeled_kind, peeled = line.split("\0")
+        if kind == "commit":
+            out[name] = obj
+        elif peeled_kind == "commit":
+            out[name] = peeled
+    return out
 
 
 def check_repository(

@@ -131,23 +131,39 @@ def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-def release_sections(lines: Sequence[str], releases: Sequence[Release]) -> dict[str, _Section]:
+def _section_ends(found: Sequence[tuple[int, int, str]], total: int) -> list[int]:
+    """Where each heading's section ends: the next heading of the same or a higher level."""
+    ends = [total] * len(found)
+    open_: list[int] = []  # headings whose end is not found yet, levels increasing
+    for n, (i, level, _) in enumerate(found):
+        while open_ and found[open_[-1]][1] >= level:
+            ends[open_.pop()] = i
+        open_.append(n)
+    return ends
+
+
+def release_sections(
+    lines: Sequence[str],
+    releases: Sequence[Release],
+    *,
+    found: Sequence[tuple[int, int, str]] | None = None,
+) -> dict[str, _Section]:
     """The first heading of each release in ``lines`` and where its section ends.
 
     A heading belongs to a release when its text (links' targets removed, so that a compare
     link naming the previous release does not count) names the tag or the version as a whole
-    word. The section runs to the next heading of the same or a higher level.
+    word. The section runs to the next heading of the same or a higher level. ``found``: the
+    :func:`headings` of ``lines``, when they are known already.
     """
-    found_headings = headings(lines)
+    found_headings = headings(lines) if found is None else found
     names = _release_names(releases)
-    found: dict[str, _Section] = {}
+    ends = _section_ends(found_headings, len(lines))
+    out: dict[str, _Section] = {}
     for n, (i, level, text) in enumerate(found_headings):
-        tag = next((t for t in _named(text, names) if t not in found), None)
-        if tag is None:
-            continue
-        end = next((j for j, lv, _ in found_headings[n + 1 :] if lv <= level), len(lines))
-        found[tag] = _Section(tag, i, end, level)
-    return found
+        tag = next((t for t in _named(text, names) if t not in out), None)
+        if tag is not None:
+            out[tag] = _Section(tag, i, ends[n], level)
+    return out
 
 
 #: A version in a heading, whatever the tags: "1.2", "v1.2.3", "0.13.0.dev2", "[2.0.0-rc.1]".
@@ -173,21 +189,20 @@ class Layout:
     newest: Version | None  # the highest version any heading names
 
 
-def layout(lines: Sequence[str]) -> Layout:
+def layout(lines: Sequence[str], *, found: Sequence[tuple[int, int, str]] | None = None) -> Layout:
     """The ``[Unreleased]`` heading, the first release heading and the newest version named."""
-    found = headings(lines)
+    found = headings(lines) if found is None else found
     unreleased = first = None
     body: tuple[int, int] | None = None
     newest: Version | None = None
-    for n, (i, level, text) in enumerate(found):
+    for n, (i, _level, text) in enumerate(found):
         version = heading_version(text)
         if version is None and _UNRELEASED.search(text) and unreleased is None and first is None:
             unreleased = i
             body_start = i + (
                 2 if _UNDERLINE.match(lines[i + 1] if i + 1 < len(lines) else "") else 1
             )
-            end = next((j for j, lv, _ in found[n + 1 :] if lv <= level), len(lines))
-            body = (body_start, end)
+            body = (body_start, _section_ends(found, len(lines))[n])
         if version is not None:
             first = i if first is None else first
             newest = version if newest is None or version > newest else newest
@@ -248,8 +263,9 @@ def merge_changelog(existing: str, rendered: str, *, releases: Sequence[Release]
     if not block:
         return existing
     lines = existing.splitlines(keepends=True)
-    lay = layout(lines)
-    starts = [s.start for s in release_sections(lines, releases).values()]
+    found = headings(lines)
+    lay = layout(lines, found=found)
+    starts = [s.start for s in release_sections(lines, releases, found=found).values()]
     if lay.first_release is not None:
         starts.append(lay.first_release)
     if lay.unreleased is not None and lay.unreleased_body is not None:

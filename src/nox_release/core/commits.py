@@ -134,14 +134,26 @@ PREPROCESSORS: tuple[tuple[str, str], ...] = (
     (r"^([^\n]*\n)", "nox-release: split\n\n$1"),
 )
 _SPLIT_HEADER = "nox-release: split"
+#: Texts one of which each preprocessor needs to match: tested first, most lines have none.
+PREPROCESSOR_NEEDS: tuple[tuple[str, ...], ...] = (
+    ("* ", "- ", "*\t", "-\t"),
+    ('Revert "',),
+    ("BREAKING",),
+    ("BREAKING",),
+    ("\n",),
+)
 _COMPILED = tuple(
-    (re.compile(rx), re.sub(r"\$(\d+)", r"\\g<\1>", repl)) for rx, repl in PREPROCESSORS
+    (re.compile(rx), re.sub(r"\$(\d+)", r"\\g<\1>", repl), needs)
+    for (rx, repl), needs in zip(PREPROCESSORS, PREPROCESSOR_NEEDS, strict=True)
 )
 
 
 def _preprocess(text: str) -> str:
-    for rx, repl in _COMPILED:
-        text = rx.sub(repl, text)
+    for rx, repl, needs in _COMPILED:
+        for need in needs:
+            if need in text:
+                text = rx.sub(repl, text)
+                break
     return text
 
 

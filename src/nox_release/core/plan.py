@@ -8,6 +8,7 @@ unified diffs and git commands for ``--dry-run``;
 from __future__ import annotations
 
 import difflib
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,10 @@ __all__ = ["FileChange", "Plan", "StepHook"]
 StepHook = Callable[[str], None]
 
 
+_CONTEXT = 3
+_HUNK = re.compile(r"([-+])(\d+)")
+
+
 @dataclass(frozen=True)
 class FileChange:
     """A file's content before (None: the file does not exist yet) and after."""
@@ -31,16 +36,38 @@ class FileChange:
     after: str
 
     def diff(self, root: Path) -> str:
+        """The unified diff, computed over the changed region only (with its context).
+
+        A long file (a changelog of thousands of releases) with a new section on top is
+        compared line by line only where it changed: the same text, without the quadratic cost.
+        """
         rel = relpath(self.path, root)
         old = (self.before or "").splitlines(keepends=True)
         new = self.after.splitlines(keepends=True)
+        same = 0
+        for same, (a, b) in enumerate(zip(old, new, strict=False)):  # noqa: B007
+            if a != b:
+                break
+        else:
+            same = min(len(old), len(new))
+        tail = 0
+        while tail < min(len(old), len(new)) - same and old[-1 - tail] == new[-1 - tail]:
+            tail += 1
+        start = max(0, same - _CONTEXT)
+        cut = max(0, tail - _CONTEXT)
         lines = difflib.unified_diff(
-            old,
-            new,
+            old[start : len(old) - cut],
+            new[start : len(new) - cut],
             fromfile="/dev/null" if self.before is None else f"a/{rel}",
             tofile=f"b/{rel}",
+            n=_CONTEXT,
         )
-        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+        out = []
+        for line in lines:
+            if start and line.startswith("@@ "):
+                line = _HUNK.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + start}", line)
+            out.append(line if line.endswith("\n") else line + "\n")
+        return "".join(out)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,16 @@ template. nox-release does what git-cliff cannot know:
 * which tags are releases, and folding pre-releases into their final release
   (``changelog-fold-prereleases``): the pre-release tags of a released final are given to
   git-cliff as ``--ignore-tags``, which puts their commits into the final's section;
-* where the text goes: only the releases the file lacks are rendered (one git-cliff run over the
-  commit range after the newest release the file has) and inserted above the file's newest
-  release, so hand-written text above it and inside older sections stays byte for byte.
+* where the text goes: only the releases the file lacks are rendered (git-cliff over the commit
+  range after the newest release the file has; a release being made: its own range) and inserted
+  above the file's newest release, so hand-written text above it and inside older sections stays
+  byte for byte;
+* how long histories are rendered: in bounded batches of releases, two git-cliff runs at a
+  time, streamed in order (``batches``): the same text as one run, in bounded time and memory.
 
 The text logic is the core's (:mod:`nox_release.core.changelog`, :mod:`nox_release.core.forge`);
-here: running git-cliff (``cliff``), the changelog file (``update``), printed notes (``notes``).
+here: running git-cliff (``cliff``, ``batches``), the changelog file (``update``), printed notes
+(``notes``).
 """
 
 from __future__ import annotations

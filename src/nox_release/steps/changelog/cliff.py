@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nox_release._errors import ChangelogError, CommandError, ConfigError
-from nox_release.adapters.history import iter_release_tags
+from nox_release.adapters.history import iter_release_tags, tag_commits
 from nox_release.adapters.packages import cliff_paths
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, strip_ansi, tool
@@ -134,6 +135,7 @@ class Cliff:
             "NOX_RELEASE_TAG_SUFFIX": suffix,
         }
         self._runs = 0
+        self._lock = threading.Lock()
 
     def __enter__(self) -> Cliff:
         return self
@@ -166,7 +168,12 @@ class Cliff:
         }
 
     def commit(self, tag: str) -> str:
-        return self.project.git.tag_target(tag)
+        known = self._commits.get(tag)
+        return known if known is not None else self.project.git.tag_target(tag)
+
+    @cached_property
+    def _commits(self) -> dict[str, str]:
+        return tag_commits(self.project)
 
     # rendering ------------------------------------------------------------------------------
     def render(
@@ -178,14 +185,35 @@ class Cliff:
         strip: str | None = None,
     ) -> str:
         """Run git-cliff over ``rev_range`` (None: all history to HEAD) and return its text."""
-        self._runs += 1
-        out = self.workdir / f"out-{self._runs}.md"
+        out = self.render_file(rev_range, tag=tag, ignore=ignore, strip=strip)
+        try:
+            return out.read_text(encoding="utf-8") if out.exists() else ""
+        finally:
+            out.unlink(missing_ok=True)
+
+    def render_file(
+        self,
+        rev_range: str | None,
+        *,
+        tag: str | None = None,
+        ignore: Iterable[str] = (),
+        strip: str | None = None,
+        config: Path | None = None,
+    ) -> Path:
+        """Run git-cliff over ``rev_range`` into a new file of the scratch folder (thread-safe).
+
+        ``config``: another configuration file than the project's (see :attr:`batch_config`).
+        The file may be missing when git-cliff had nothing to write.
+        """
+        with self._lock:
+            self._runs += 1
+            out = self.workdir / f"out-{self._runs}.md"
         argv: list[str] = [
             tool("git-cliff"),
             "--config",
-            str(self.config.path),
+            str(config or self.config.path),
             "--repository",
-            str(self.project.git.toplevel()),
+            str(self._toplevel),
             "--tag-pattern",
             self.pattern,
             "--output",
@@ -208,7 +236,28 @@ class Cliff:
             self.runner(*argv, env=self.env, silent=True)
         except CommandError as exc:
             raise self._failed(exc) from None
-        return out.read_text(encoding="utf-8") if out.exists() else ""
+        return out
+
+    @cached_property
+    def batch_config(self) -> Path:
+        """The configuration with ``render_always = false``, for a range cut out of a longer one.
+
+        Over ``A..B`` git-cliff shows the oldest release even when it has no commit to show
+        (its previous release is made up from the tag), unless ``render_always`` is false; over
+        the whole history such a release has no section. Set false, a cut-out range renders
+        what the whole does.
+        """
+        import tomlkit
+
+        data = dict(self.config.data)
+        data["changelog"] = {**data.get("changelog", {}), "render_always": False}
+        path = self.workdir / "cliff-batch.toml"
+        path.write_text(tomlkit.dumps(data), encoding="utf-8")
+        return path
+
+    @cached_property
+    def _toplevel(self) -> Path:
+        return self.project.git.toplevel()
 
     def _failed(self, exc: CommandError) -> ChangelogError:
         output = exc.output or str(exc)

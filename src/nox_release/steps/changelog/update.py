@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 from nox_release._errors import ChangelogError
 from nox_release.adapters.apply import apply_plan
-from nox_release.adapters.files import read_text
+from nox_release.adapters.files import Transaction, read_text
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner
 from nox_release.core.changelog import (
     Release,
     as_block,
     folded_tags,
-    layout,
+    heading_version,
+    headings,
     merge_changelog,
     release_sections,
 )
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import FileChange, Plan
 from nox_release.core.version import Version
+from nox_release.steps.changelog.batches import render_into, render_text
 from nox_release.steps.changelog.cliff import Cliff
 
 __all__ = ["release_changelog_changes", "update_changelog"]
@@ -56,13 +60,18 @@ def _refuse_unwritable(path: Path, key: str) -> None:
         )
 
 
-def _missing(lines: list[str], visible: list[Release]) -> tuple[list[Release], Release | None]:
-    """The releases the file lacks (newest last), and the release they start after (or None)."""
-    present = release_sections(lines, visible)
-    if present:
-        newest = max((r for r in visible if r[0] in present), key=lambda r: r[1])
+def _absent(
+    found: list[tuple[int, int, str]], visible: list[Release], present: Collection[str]
+) -> tuple[list[Release], Release | None]:
+    """The releases the file lacks (newest last), and the release they start after (or None).
+
+    ``present``: the tags whose sections the file has.
+    """
+    shown = [r for r in visible if r[0] in present]
+    if shown:
+        newest = max(shown, key=lambda r: r[1])
         return [r for r in visible if r[1] > newest[1]], newest
-    named = layout(lines).newest
+    named = max((v for _, _, t in found if (v := heading_version(t)) is not None), default=None)
     if named is None:  # no release heading yet: every release goes below the intro
         return visible, None
     # Headings name versions but no tag (another tag style): what is newer than all of them.
@@ -71,12 +80,24 @@ def _missing(lines: list[str], visible: list[Release]) -> tuple[list[Release], R
     return missing, (max(older, key=lambda r: r[1]) if older else None)
 
 
-def _changelog_change(
-    project: Project, cliff: Cliff, new: Release | None, log: Log
-) -> FileChange | None:
-    """The edit that adds the releases the changelog lacks (and ``new``, about to be made).
+@dataclass(frozen=True)
+class _Missing:
+    """What the changelog lacks: the releases to render, where they start, which tags to skip."""
 
-    Outside the new sections the file stays byte for byte (see :func:`merge_changelog`).
+    path: Path
+    before: str | None
+    releases: list[Release]  # every release (and the new one), oldest first
+    ends: list[str]  # the commits the missing releases end at, oldest first (HEAD: the new one)
+    since: str | None  # the commit before the first missing release (None: all history)
+    tag: str | None  # the new release's tag
+    ignore: set[str]
+
+
+def _missing(project: Project, cliff: Cliff, new: Release | None, log: Log) -> _Missing | None:
+    """The releases the changelog lacks (and ``new``, about to be made); None: nothing.
+
+    A section already in the file is never folded or removed: outside the new sections the
+    file stays byte for byte (see :func:`merge_changelog`).
     """
     cfg = project.config
     path = project.root / cfg.changelog_file
@@ -86,34 +107,63 @@ def _changelog_change(
         releases = [*[r for r in releases if r[0] != new[0]], new]
     before = _read_changelog(path, cfg.changelog_file)
     lines = (before or "").splitlines(keepends=True)
+    found = headings(lines)
+    present = set(release_sections(lines, releases, found=found))
     folded = folded_tags(releases) if cfg.changelog_fold_prereleases else set()
-    folded -= set(release_sections(lines, releases))  # a section in the file is never folded
+    folded -= present  # a section in the file is never folded
     visible = [r for r in releases if r[0] not in folded]
-    ignore = folded | cliff.strays()
     if not visible:
         log(f"no release tags of the form {cfg.tag_format} yet: {cfg.changelog_file} is unchanged")
         return None
-
-    def end() -> str:  # where the missing releases end: HEAD for a release being made
-        return "HEAD" if new is not None else cliff.commit(visible[-1][0])
-
+    missing, since = visible, None
+    if before is not None and before.strip():
+        missing, after = _absent(found, visible, present)
+        if not missing:
+            log(f"{cfg.changelog_file} already has every release")
+            return None
+        since = cliff.commit(after[0]) if after is not None else None
+    ends = [("HEAD" if new is not None and t == new[0] else cliff.commit(t)) for t, _ in missing]
     tag = new[0] if new is not None else None
+    return _Missing(path, before, releases, ends, since, tag, folded | cliff.strays())
+
+
+def _changelog_change(
+    project: Project, cliff: Cliff, new: Release | None, log: Log
+) -> FileChange | None:
+    """The edit that adds the releases the changelog lacks (and ``new``, about to be made)."""
+    todo = _missing(project, cliff, new, log)
+    return None if todo is None else _change(cliff, todo, log)
+
+
+def _change(cliff: Cliff, todo: _Missing, log: Log) -> FileChange | None:
+    before = todo.before
     if before is None or not before.strip():
-        rng = None if new is not None else end()
-        after = as_block(cliff.render(rng, tag=tag, ignore=ignore), "\n").rstrip("\n")
-        return FileChange(path, before, after + "\n") if after else None
-    missing, since = _missing(lines, visible)
-    if not missing:
-        log(f"{cfg.changelog_file} already has every release")
-        return None
-    rng = f"{cliff.commit(since[0])}..{end()}" if since is not None else end()
-    if since is None and new is not None:
-        rng = None
-    rendered = cliff.render(rng, tag=tag, ignore=ignore, strip="all")
-    after = merge_changelog(before, rendered, releases=releases)
+        after = render_text(cliff, todo.ends, None, tag=todo.tag, ignore=todo.ignore, log=log)
+        after = as_block(after, "\n").rstrip("\n")
+        return FileChange(todo.path, before, after + "\n") if after else None
+    rendered = render_text(
+        cliff, todo.ends, todo.since, tag=todo.tag, ignore=todo.ignore, whole=False, log=log
+    )
+    after = merge_changelog(before, rendered, releases=todo.releases)
     if after == before:
         return None
-    return FileChange(path, before, after)
+    return FileChange(todo.path, before, after)
+
+
+def _write_whole(project: Project, cliff: Cliff, todo: _Missing, log: Log) -> FileChange | None:
+    """A changelog from nothing: git-cliff's batches streamed to a file beside it, then renamed."""
+    path = todo.path
+    try:
+        with Transaction(project.git.state_dir()) as txn:
+            txn.mkdir(path.parent)
+            with txn.streaming(path) as fh:
+                wrote = render_into(cliff, todo.ends, fh.write, ignore=todo.ignore, log=log)
+    except OSError as exc:
+        raise ChangelogError(
+            f"cannot write {path} ({exc.strerror or exc}): make its folder writable, or set "
+            f"changelog-file (now '{project.config.changelog_file}') to another file."
+        ) from None
+    return FileChange(path, todo.before, read_text(path)) if wrote else None
 
 
 def update_changelog(
@@ -130,7 +180,15 @@ def update_changelog(
     """
     project = Project(root)
     with Cliff(project, runner, log) as cliff:
-        change = _changelog_change(project, cliff, None, log)
+        todo = _missing(project, cliff, None, log)
+        if todo is None:
+            return None
+        if not dry_run and (todo.before is None or not todo.before.strip()):
+            change = _write_whole(project, cliff, todo, log)
+            if change is not None:
+                log(f"wrote {project.config.changelog_file}")
+            return change
+        change = _change(cliff, todo, log)
     if change is None:
         return None
     plan = Plan(root=project.root, changes=(change,), notes=(f"update {change.path.name}",))

@@ -1,0 +1,226 @@
+"""The shipped git-cliff configuration's changelog, rendered in Python (pure: no I/O).
+
+Mirrors ``data/cliff.toml`` as git-cliff 2 applies it: the ``commit_preprocessors`` on the whole
+message, then (``split_commits``) each line preprocessed again and read as a Conventional Commit
+the way git-cliff's parser reads it (looser than :func:`core.commits.parse_commit`: ``feat:x``
+counts, ``Feat: x`` matches no parser), grouped by the ``commit_parsers`` (a breaking commit is
+never skipped), and the Tera template's Markdown, byte for byte. A test renders generated
+histories with both and compares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from nox_release.core.commits import PREPROCESSOR_NEEDS, PREPROCESSORS
+
+__all__ = ["DefaultTemplate", "RenderedRelease", "entries_of"]
+
+# git-cliff's Conventional Commit header: a type (a letter, then letters, digits, "-", "_"), an
+# optional non-empty scope, "!", ":", blanks, and a non-empty description.
+_HEADER = re.compile(
+    r"(?P<type>[A-Za-z][A-Za-z0-9_-]*)(?:\((?P<scope>[^()\n]+)\))?(?P<bang>!)?:[ \t]*(?P<desc>.+)"
+)
+_SKIP = None
+#: ``commit_parsers`` of the shipped configuration, in order (first match wins): one regex of
+#: anchored alternatives, tried in that order, the group's name giving the parser.
+_GROUPS: tuple[str | None, ...] = (
+    _SKIP,
+    "<!-- 9 -->split",
+    _SKIP,
+    "<!-- 6 -->Security",
+    "<!-- 6 -->Security",
+    "<!-- 1 -->Added",
+    "<!-- 2 -->Changed",
+    "<!-- 3 -->Deprecated",
+    "<!-- 4 -->Removed",
+    "<!-- 5 -->Fixed",
+    "<!-- 2 -->Changed",
+)
+_PARSERS = re.compile(
+    "|".join(
+        f"(?P<p{i}>{rx})"
+        for i, rx in enumerate(
+            [
+                r"nox-release: split\Z",
+                r"nox-release: split\n",
+                r"chore\(release\)",
+                r"security(?:\(.*\))?!?:",
+                r"[a-z]+\(security\)!?:",
+                r"feat",
+                r"(?:perf|refactor|impr)",
+                r"deprecat(?:e|ed|ion)(?:\(.*\))?!?:",
+                r"remove(?:d)?(?:\(.*\))?!?:",
+                r"fix",
+                r"revert",
+            ]
+        )
+    )
+)
+#: Rust's ``char::is_whitespace`` (Tera's ``trim``), which Python's ``str.strip`` is not.
+_WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_TAG = re.compile(r"<[^>]*>")
+
+
+#: A preprocessor: its regex, the replacement, and texts one of which a match needs (empty:
+#: not known, always run). The texts are tested first: most lines match no preprocessor.
+Preprocessors = list[tuple[re.Pattern[str], str, tuple[str, ...]]]
+_NEEDS = dict(zip(PREPROCESSORS, PREPROCESSOR_NEEDS, strict=True))
+
+
+def _needs(pattern: str, replace: str) -> tuple[str, ...]:
+    known = _NEEDS.get((pattern, replace))
+    if known is not None:
+        return known
+    if "#([0-9]+)" in pattern:  # the forge's issue and merge request links
+        return ("#",)
+    if "!([0-9]+)" in pattern:
+        return ("!",)
+    return ()
+
+
+def _compile(preprocessors: Iterable[tuple[str, str]]) -> Preprocessors:
+    out = []
+    for pattern, replace in preprocessors:
+        repl = re.sub(r"\$\{(\d+)\}|\$(\d+)", lambda m: rf"\g<{m.group(1) or m.group(2)}>", replace)
+        out.append((re.compile(pattern), repl, _needs(pattern, replace)))
+    return out
+
+
+def _process(text: str, pre: Preprocessors) -> str:
+    for rx, repl, needs in pre:
+        if needs:
+            for need in needs:
+                if need in text:
+                    break
+            else:
+                continue
+        text = rx.sub(repl, text)
+    return text
+
+
+def _conv(line: str) -> tuple[str, str | None, bool] | None:
+    """``(description, scope, breaking)`` when git-cliff reads ``line`` as conventional."""
+    m = _HEADER.match(line)
+    if m is None or not m.group("desc").strip(" \t"):
+        return None
+    return m.group("desc"), m.group("scope"), m.group("bang") is not None
+
+
+def _group(message: str, breaking: bool) -> tuple[bool, str | None]:
+    """``(kept, group)`` by the parsers: a skipped commit is kept when it breaks."""
+    m = _PARSERS.match(message)
+    if m is None:  # the last parser, '.*', skips
+        return breaking, None
+    group = _GROUPS[int(str(m.lastgroup)[1:])]
+    return (group is not None or breaking), group
+
+
+def entries_of(
+    message: str, pre: Preprocessors
+) -> list[tuple[str, str | None, bool | None, str | None]]:
+    """The entries ``(description, scope, breaking, group)`` one commit gives, in line order.
+
+    As git-cliff does it: the whole (trimmed, preprocessed) message is parsed and grouped
+    first; then each line, which keeps the whole message's reading when it is not conventional
+    itself (so a body line ``fixes x`` is listed under Fixed as "Split"; a one-line ``fix typo``
+    has no reading at all, and the template lists it nowhere).
+    """
+    text = _process(message.strip(_WS), pre)
+    whole = _conv(text)
+    if not _group(text, bool(whole and whole[2]))[0]:
+        return []
+    out: list[tuple[str, str | None, bool | None, str | None]] = []
+    for raw in text.split("\n"):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if not line:
+            continue
+        line = _process(line, pre)
+        conv = _conv(line) or whole
+        kept, group = _group(line, bool(conv and conv[2]))
+        if kept:  # without a reading "breaking" is unset (None): the template shows it nowhere
+            out.append((*conv, group) if conv else (line, None, None, group))
+    return out
+
+
+def _trim(text: str) -> str:
+    return text.strip(_WS)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _trim_start(text: str, prefix: str) -> str:
+    while prefix and text.startswith(prefix):
+        text = text[len(prefix) :]
+    return text
+
+
+def _trim_end(text: str, suffix: str) -> str:
+    while suffix and text.endswith(suffix):
+        text = text[: -len(suffix)]
+    return text
+
+
+@dataclass
+class RenderedRelease:
+    """One release's data for the template: version (None: unreleased), date, previous tag."""
+
+    version: str | None
+    date: str
+    previous: str | None
+    entries: list[tuple[str, str | None, bool | None, str | None, str]] = field(
+        default_factory=list
+    )
+    """``(description, scope, breaking, group, commit id)``, oldest first."""
+
+
+@dataclass(frozen=True)
+class DefaultTemplate:
+    """The shipped template with nox-release's environment (links, tag affixes)."""
+
+    commit_url: str = ""
+    compare_url: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    header: str = ""
+    footer: str = ""
+    extra_preprocessors: tuple[tuple[str, str], ...] = ()
+
+    def preprocessors(self, base: Iterable[tuple[str, str]]) -> Preprocessors:
+        """The compiled ``commit_preprocessors``: ``base`` then the forge's."""
+        return _compile([*base, *self.extra_preprocessors])
+
+    def _entry(self, item: tuple[str, str | None, bool | None, str | None, str]) -> str:
+        desc, scope, _, _, sha = item
+        line = "- " + (f"**{scope}:** " if scope else "")
+        line += _upper_first(_trim(desc.split("\n", 1)[0]))
+        if self.commit_url:
+            line += f" ([{sha[:7]}]({self.commit_url}/{sha}))"
+        return line
+
+    def body(self, release: RenderedRelease) -> str:
+        """One release's section, as the Tera template renders it."""
+        if release.version is None:
+            out = "## [Unreleased]\n"
+        else:
+            shown = _trim_end(_trim_start(release.version, self.prefix), self.suffix)
+            if self.compare_url and release.previous:
+                link = f"{self.compare_url}/{release.previous}...{release.version}"
+                out = f"## [{shown}]({link}) - {release.date}\n"
+            else:
+                out = f"## [{shown}] - {release.date}\n"
+        breaking = [e for e in release.entries if e[2] is True]
+        if breaking:
+            out += "\n### Breaking changes\n\n" + "\n".join(map(self._entry, breaking)) + "\n"
+        groups: dict[str, list[tuple[str, str | None, bool | None, str | None, str]]] = {}
+        for e in release.entries:
+            if e[2] is False:
+                groups.setdefault(e[3] or "", []).append(e)
+        for group in sorted(groups):
+            title = _trim(_TAG.sub("", group))
+            out += f"\n### {title}\n\n" + "\n".join(map(self._entry, groups[group])) + "\n"
+        return out + "\n"

@@ -1,0 +1,163 @@
+"""The shipped changelog template without git-cliff: one streaming ``git log``, rendered in Python.
+
+Used only with nox-release's own git-cliff configuration (a project's cliff.toml or
+``[tool.git-cliff]`` goes to git-cliff), and only where the history is one git-cliff reads the
+same way: a range that starts at a commit without a release tag, or a new release's tag asked
+for a commit that has one, goes to git-cliff, and so does an independent package (git-cliff
+picks its commits by path). The text is git-cliff's, byte for byte (see
+:mod:`nox_release.core.cliffmd`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections.abc import Callable, Iterable
+from functools import cached_property
+
+from nox_release.adapters.packages import cliff_paths
+from nox_release.core.cliffmd import DefaultTemplate, RenderedRelease, entries_of
+from nox_release.steps.changelog.cliff import Cliff
+
+__all__ = ["Native"]
+
+_Entry = tuple[str, str | None, bool | None, str | None, str]
+
+
+def _day(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(seconds))
+
+
+class Native:
+    """The shipped template rendered in Python for one :class:`Cliff` (its tags, links, config)."""
+
+    def __init__(self, cliff: Cliff) -> None:
+        self.cliff = cliff
+        data = cliff.config.data
+        changelog = data.get("changelog", {})
+        pre = data.get("git", {}).get("commit_preprocessors", [])
+        self._pre = DefaultTemplate().preprocessors(
+            (str(p["pattern"]), str(p.get("replace", ""))) for p in pre
+        )
+        env = cliff.env
+        self.template = DefaultTemplate(
+            commit_url=env["NOX_RELEASE_COMMIT_URL"],
+            compare_url=env["NOX_RELEASE_COMPARE_URL"],
+            prefix=env["NOX_RELEASE_TAG_PREFIX"],
+            suffix=env["NOX_RELEASE_TAG_SUFFIX"],
+            header=str(changelog.get("header", "")),
+            footer=str(changelog.get("footer", "")),
+        )
+
+    @staticmethod
+    def usable(cliff: Cliff) -> bool:
+        """Whether the project renders with the shipped configuration (else: git-cliff)."""
+        if not cliff.config.default or cliff.config.data.get("git", {}).get("ignore_tags"):
+            return False
+        # A package of its own: git-cliff's --include-path / --exclude-path choose its commits.
+        return not cliff_paths(cliff.project)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        return re.compile(self.cliff.pattern)
+
+    def _boundaries(self, ignore: frozenset[str]) -> dict[str, str]:
+        """Commit -> the release tag that ends a release there (pattern matched, not ignored).
+
+        Of two tags on one commit git-cliff keeps the last by name (its tag map is keyed by
+        commit), and an ignored one there hides the other: ``v1.0.0rc1`` (folded) and
+        ``v1.0.0`` on one commit make no release boundary, as in git-cliff.
+        """
+        winner: dict[str, str] = {}
+        for tag, commit in self.cliff._commits.items():
+            if self._pattern.search(tag) and (commit not in winner or tag > winner[commit]):
+                winner[commit] = tag
+        return {c: t for c, t in winner.items() if t not in ignore}
+
+    def render(
+        self,
+        rev_range: str | None,
+        sink: Callable[[str], object],
+        *,
+        tag: str | None = None,
+        ignore: Iterable[str] = (),
+        strip: str | None = None,
+    ) -> bool:
+        """What ``git-cliff [rev_range] --tag --ignore-tags --strip`` writes, passed to ``sink``.
+
+        Newest release first, one piece per release. False (nothing passed): git-cliff must
+        render this one.
+        """
+        tags = self._boundaries(frozenset(ignore))
+        since, _, end = (rev_range or "").rpartition("..")
+        git = self.cliff.project.git
+        head = git.run("rev-parse", f"{end or 'HEAD'}^{{commit}}").strip()
+        if tag is not None and head in tags:
+            return False  # git-cliff warns and keeps the tag there: not ours to guess
+        previous_of_oldest: str | None = None
+        if since:
+            previous_of_oldest = tags.get(git.run("rev-parse", f"{since}^{{commit}}").strip())
+            if previous_of_oldest is None:
+                return False
+        args = ["log", "-z", "--format=%H %ct%n%B", rev_range or "HEAD", "--"]
+        records = git.stream(args, "\0")
+        first = next(records, None)
+        if first is None:  # an empty range: git-cliff makes up an [Unreleased] section
+            return False
+        if strip not in ("header", "all"):
+            sink(self.template.header)
+        walk = itertools.chain([first], records)
+        self._walk(walk, tags, tag, previous_of_oldest, sink)
+        if strip not in ("footer", "all"):
+            sink(self.template.footer + "\n")
+        return True
+
+    def _walk(
+        self,
+        records: Iterable[str],
+        tags: dict[str, str],
+        tag: str | None,
+        previous_of_oldest: str | None,
+        sink: Callable[[str], object],
+    ) -> None:
+        """Releases newest first as ``git log`` meets their tags; each passed on when finished.
+
+        A release with nothing to list is left out, but for the oldest (git-cliff shows it: its
+        previous release, made up, has no commits either).
+        """
+        current: RenderedRelease | None = None
+        commits: list[list[_Entry]] = []  # the current release's, newest first
+        held: RenderedRelease | None = None  # finished, passed on once a older one is
+        for record in records:
+            first, _, message = record.partition("\n")
+            sha, _, stamp = first.partition(" ")
+            version = tags.get(sha)
+            if version is not None:
+                if current is not None:
+                    current.previous = version
+                    held = self._finish(current, commits, held, sink)
+                current, commits = RenderedRelease(version, _day(int(stamp)), None), []
+            elif current is None:
+                current = RenderedRelease(tag, _day(time.time()), None)
+            found = entries_of(message, self._pre)
+            if found:
+                commits.append([(*e, sha) for e in found])
+        if current is not None:
+            current.previous = previous_of_oldest
+            held = self._finish(current, commits, held, sink)
+        if held is not None:  # the oldest: shown even with nothing to list, as git-cliff does
+            sink(self.template.body(held))
+
+    def _finish(
+        self,
+        release: RenderedRelease,
+        commits: list[list[_Entry]],
+        held: RenderedRelease | None,
+        sink: Callable[[str], object],
+    ) -> RenderedRelease:
+        """Pass ``held`` on (it is not the oldest), and hold ``release`` with its entries."""
+        if held is not None and held.entries:
+            sink(self.template.body(held))
+        release.entries = [e for found in reversed(commits) for e in found]
+        return release

@@ -49,12 +49,12 @@ _PARSERS = re.compile(
                 r"chore\(release\)",
                 r"security(?:\(.*\))?!?:",
                 r"[a-z]+\(security\)!?:",
-                r"feat",
-                r"(?:perf|refactor|impr)",
+                r"feat(?:\([^()]+\))?!?:",
+                r"(?:perf|refactor|impr)(?:\([^()]+\))?!?:",
                 r"deprecat(?:e|ed|ion)(?:\(.*\))?!?:",
                 r"remove(?:d)?(?:\(.*\))?!?:",
-                r"fix",
-                r"revert",
+                r"fix(?:\([^()]+\))?!?:",
+                r"revert(?:\([^()]+\))?!?:",
             ]
         )
     )
@@ -125,8 +125,8 @@ def entries_of(
 
     As git-cliff does it: the whole (trimmed, preprocessed) message is parsed and grouped
     first; then each line, which keeps the whole message's reading when it is not conventional
-    itself (so a body line ``fixes x`` is listed under Fixed as "Split"; a one-line ``fix typo``
-    has no reading at all, and the template lists it nowhere).
+    itself; a line that is not a Conventional Commit (``fixes x``, a one-line ``fix typo``) matches
+    no group and is left out, as the version decision leaves it out.
     """
     text = _process(message.strip(_WS), pre)
     whole = _conv(text)

@@ -110,7 +110,7 @@ def main() -> None:
                 env,
             )
             sh(["git", "log", "--oneline", "--decorate", "-3"], project, env)
-            say("   CHANGELOG.md (written by git-cliff inside the release commit)")
+            say("   CHANGELOG.md (written by the release, inside the release commit)")
             print(textwrap.indent((project / "CHANGELOG.md").read_text().strip(), "    "))
             say("   dist/ and GITHUB_OUTPUT")
             for p in sorted((project / "dist").iterdir()):

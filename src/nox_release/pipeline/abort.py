@@ -12,7 +12,7 @@ from nox_release.adapters.signals import shielded
 from nox_release.core.log import Log
 from nox_release.core.version import Version
 from nox_release.pipeline.journal import Journal
-from nox_release.pipeline.preflight import preflight_publish, released_projects
+from nox_release.pipeline.preflight import preflight_publish
 
 __all__ = ["abort", "check_resumable", "publish_source", "resume_repository", "settle_bump"]
 
@@ -109,7 +109,7 @@ def _published_files(project: Project, journal: Journal) -> list[str]:
     """Files of the journal's version already on its publish target (for abort)."""
     try:
         preflight_publish(
-            released_projects(project),
+            project.released(),
             Version.parse(journal.version),
             journal.repository,
             journal.index_url,

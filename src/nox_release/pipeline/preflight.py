@@ -27,13 +27,7 @@ __all__ = [
     "preflight_publish",
     "preflight_push",
     "preflight_tools",
-    "released_projects",
 ]
-
-
-def released_projects(project: Project) -> list[Project]:
-    """The projects built and published: the root (when a package) and the lockstep packages."""
-    return project.released()
 
 
 def compute(

@@ -37,7 +37,6 @@ from nox_release.pipeline.preflight import (
     preflight_publish,
     preflight_push,
     preflight_tools,
-    released_projects,
 )
 from nox_release.pipeline.report import github_output, log_plan, released_files, summary
 from nox_release.steps.build import build
@@ -147,7 +146,7 @@ def release(
         abort=abort,
         log=log,
         before_step=before_step or (lambda _s: None),
-        validate=any(p.config.validate for p in [project, *released_projects(project)]),
+        validate=any(p.config.validate for p in [project, *project.released()]),
     )
     with ReleaseLock(project.git):
         return _start(project, options)
@@ -192,7 +191,7 @@ def _begin(project: Project, options: ReleaseOptions) -> Journal | ReleaseResult
     preflight_tools(project, options.builder)
     if options.publish:
         preflight_publish(
-            released_projects(project), planned.version, options.repository, options.index_url
+            project.released(), planned.version, options.repository, options.index_url
         )
     if options.push:
         preflight_push(project, planned.tag)
@@ -327,7 +326,7 @@ def _step_runner(
         if step == "push":
             _push(project, journal.branch, journal.tag, log)
             return
-        for p in released_projects(project):
+        for p in project.released():
             options.outcomes.setdefault(step, []).append(per_project[step](p))
 
     return run

@@ -16,7 +16,6 @@ from nox_release.core.output import artifact_line, push_command
 from nox_release.core.paths import relpath
 from nox_release.core.version import Version
 from nox_release.pipeline.journal import STEPS, Journal
-from nox_release.pipeline.preflight import released_projects
 from nox_release.steps.bump import BumpResult, changed
 from nox_release.steps.publish import PublishResult
 
@@ -32,7 +31,7 @@ def log_plan(
     log: Log,
 ) -> None:
     """The dry run's account of the steps after the bump."""
-    for p in released_projects(project):
+    for p in project.released():
         log(
             f"build: {p.name} {version.pep440} (sdist and wheel) into "
             f"{relpath(p.root / p.config.dist_dir, project.root)}"
@@ -50,7 +49,7 @@ def released_files(project: Project) -> tuple[list[Path], list[Path]]:
     """The distributions and the SBOMs in the dist folders of the released projects."""
     artifacts: list[Path] = []
     sboms: list[Path] = []
-    for p in released_projects(project):
+    for p in project.released():
         dist = p.root / p.config.dist_dir
         artifacts += find_artifacts(dist)
         sboms += sorted(dist.glob("*.cdx.json")) + sorted(dist.glob("*.spdx.json"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from nox_release.sessions.registry import Session, parse, parser_for, registered
 
@@ -17,6 +16,7 @@ from nox_release.sessions.registry import Session, parse, parser_for, registered
 )
 def _publish(session: Session, root: Path) -> None:
     from nox_release.steps.publish import publish
+    from nox_release.steps.released import on_released
 
     parser = parser_for(
         "publish", "Upload the release to a package index, idempotent and verified."
@@ -44,17 +44,17 @@ def _publish(session: Session, root: Path) -> None:
         "--dist", metavar="DIR", help="the folder to upload, e.g. a gathered wheelhouse"
     )
     args = parse(session, parser)
-    for project in _released(root) if args.dist is None else [root]:
-        publish(
-            project,
-            dist=args.dist,
-            repository=args.repository,
-            index_url=args.index_url,
-            allow_untagged=args.allow_untagged,
-            dry_run=args.dry_run,
-            yes=args.yes,
-            log=session.log,
-        )
+    on_released(
+        root,
+        publish,
+        dist=args.dist,
+        repository=args.repository,
+        index_url=args.index_url,
+        allow_untagged=args.allow_untagged,
+        dry_run=args.dry_run,
+        yes=args.yes,
+        log=session.log,
+    )
 
 
 @registered(
@@ -64,6 +64,7 @@ def _publish(session: Session, root: Path) -> None:
     "--extra-index-url URL, --dist DIR (a wheelhouse: one pair per wheel), --dry-run.",
 )
 def _sbom(session: Session, root: Path) -> None:
+    from nox_release.steps.released import on_released
     from nox_release.steps.sbom import sbom
 
     parser = parser_for(
@@ -108,25 +109,18 @@ def _sbom(session: Session, root: Path) -> None:
             dry_run=args.dry_run,
         )
         return
-    for project in _released(root):
-        sbom(
-            project,
-            embed=args.embed,
-            lock=False if args.no_lock else args.lock,
-            find_links=args.find_links,
-            no_index=args.no_index,
-            index_url=args.index_url,
-            extra_index_urls=args.extra_index_url,
-            log=session.log,
-            dry_run=args.dry_run,
-        )
-
-
-def _released(root: Path) -> list[Any]:
-    """The projects a session works on: the root (when a package) and its lockstep packages."""
-    from nox_release.adapters.project import Project
-
-    return list(Project(root).released())
+    on_released(
+        root,
+        sbom,
+        embed=args.embed,
+        lock=False if args.no_lock else args.lock,
+        find_links=args.find_links,
+        no_index=args.no_index,
+        index_url=args.index_url,
+        extra_index_urls=args.extra_index_url,
+        log=session.log,
+        dry_run=args.dry_run,
+    )
 
 
 @registered(
@@ -136,6 +130,7 @@ def _released(root: Path) -> list[Any]:
 )
 def _build_session(session: Session, root: Path) -> None:
     from nox_release.steps.build import build
+    from nox_release.steps.released import on_released
 
     parser = parser_for("build", "Build the sdist and the wheel into dist/.")
     parser.add_argument(
@@ -152,14 +147,14 @@ def _build_session(session: Session, root: Path) -> None:
         "--dry-run", action="store_true", help="say what would be built, build nothing"
     )
     args = parse(session, parser)
-    for project in _released(root):
-        build(
-            project,
-            builder=args.builder,
-            isolation=not args.no_isolation,
-            dry_run=args.dry_run,
-            log=session.log,
-        )
+    on_released(
+        root,
+        build,
+        builder=args.builder,
+        isolation=not args.no_isolation,
+        dry_run=args.dry_run,
+        log=session.log,
+    )
 
 
 @registered(
@@ -168,6 +163,7 @@ def _build_session(session: Session, root: Path) -> None:
     "name, version and tag agree, wheel RECORD hashes match. Options: --require-tag, --dist.",
 )
 def _twine_check_session(session: Session, root: Path) -> None:
+    from nox_release.steps.released import on_released
     from nox_release.steps.verify import twine_check
 
     parser = parser_for("twine-check", "Check the artifacts in dist/.")
@@ -176,8 +172,7 @@ def _twine_check_session(session: Session, root: Path) -> None:
     )
     parser.add_argument("--dist", metavar="DIR", help="the folder to check (default: dist-dir)")
     args = parse(session, parser)
-    for project in _released(root) if args.dist is None else [root]:
-        twine_check(project, dist=args.dist, require_tag=args.require_tag, log=session.log)
+    on_released(root, twine_check, dist=args.dist, require_tag=args.require_tag, log=session.log)
 
 
 @registered(

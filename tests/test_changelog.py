@@ -279,6 +279,12 @@ def test_prerelease_sections_are_kept_when_not_folding(tmp_path: Path, clock: Cl
     bump(repo.path, "final")
     md = repo.read("CHANGELOG.md")
     _, sections = parse_changelog(md)
+    check_structure(md, ["1.3.0"])  # a first release section: from the rc, not folded
+    assert entries(sections[0]) == {"Fixed": ["After the rc"]}
+    (repo.path / "CHANGELOG.md").unlink()
+    update_changelog(repo.path)
+    md = repo.read("CHANGELOG.md")
+    _, sections = parse_changelog(md)
     check_structure(md, ["1.3.0", "1.3.0rc1"])
     assert entries(sections[0]) == {"Fixed": ["After the rc"]}
     assert entries(sections[1]) == {"Added": ["In the rc"]}
@@ -461,6 +467,9 @@ def test_release_notes_of_a_prerelease_and_its_final(proj: Repo, clock: Clock) -
 # -- inside the release ----------------------------------------------------------------------
 def test_the_changelog_is_in_the_release_commit(proj: Repo, clock: Clock) -> None:
     history(proj, clock)
+    update_changelog(proj.path)  # the history, written once
+    proj.git("add", "CHANGELOG.md")
+    proj.git("commit", "-q", "-m", "docs: the changelog")
     clock.tick()
     result = bump(proj.path, "minor")
     assert result.tag == "v1.2.0"
@@ -471,6 +480,24 @@ def test_the_changelog_is_in_the_release_commit(proj: Repo, clock: Clock) -> Non
     check_structure(committed, ["1.2.0", "1.1.0", "1.0.0"])
     assert entries(sections[0]) == {"Fixed": ["Not released yet"]}
     assert proj.status() == ""
+
+
+def test_a_first_release_without_a_changelog_writes_its_own_section(
+    proj: Repo, clock: Clock
+) -> None:
+    history(proj, clock)
+    clock.tick()
+    said: list[str] = []
+    bump(proj.path, "minor", log=said.append)
+    committed = proj.git("show", "v1.2.0:CHANGELOG.md") + "\n"
+    _, sections = parse_changelog(committed)
+    check_structure(committed, ["1.2.0"])  # not the history: that is the changelog session's
+    assert entries(sections[0]) == {"Fixed": ["Not released yet"]}
+    assert any("CHANGELOG.md is new and starts at v1.2.0" in line for line in said), said
+    # The way the message gives to the whole history: remove the file, run the session.
+    (proj.path / "CHANGELOG.md").unlink()
+    update_changelog(proj.path)
+    check_structure(proj.read("CHANGELOG.md"), ["1.2.0", "1.1.0", "1.0.0"])
 
 
 def test_changelog_false_leaves_it_out(tmp_path: Path) -> None:

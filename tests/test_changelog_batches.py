@@ -144,18 +144,20 @@ def test_batches_write_what_one_git_cliff_run_writes(
     assert not list(repo.glob(".CHANGELOG.md.*"))  # the temporary file was renamed
 
 
-def test_a_first_release_writes_the_whole_history_in_batches(
-    long_history: Path, tmp_path: Path
-) -> None:
+def test_a_first_release_writes_its_own_range_only(long_history: Path, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     subprocess.run(["git", "clone", "-q", str(long_history), str(repo)], check=True)
     for var, value in [("user.name", "B"), ("user.email", "b@example.invalid")]:
         subprocess.run(["git", "config", var, value], cwd=repo, check=True)
-    expected = _one_run(repo, None, tag="v1.30.0")
-    result = bump(repo, "minor", dry_run=True)
+    previous = Project(repo).git.tag_target("v1.29.9")
+    expected = _one_run(repo, f"{previous}..HEAD", tag="v1.30.0")
+    said: list[str] = []
+    result = bump(repo, "minor", dry_run=True, log=said.append)
     (change,) = (c for c in result.plan.changes if c.path.name == "CHANGELOG.md")
     assert change.after == expected
+    assert change.after.count("\n## [") == 1, change.after[:600]
     assert change.after.count("\n## [1.30.0]") == 1, change.after[:600]
+    assert any("CHANGELOG.md is new and starts at v1.30.0" in line for line in said), said
 
 
 def test_a_failing_batch_leaves_no_file(long_history: Path, tmp_path: Path) -> None:

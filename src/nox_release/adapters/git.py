@@ -22,11 +22,43 @@ def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+#: git commands that never change a repository: they leave remembered answers in place.
+_READERS = frozenset(
+    {
+        "cat-file",
+        "check-ignore",
+        "check-ref-format",
+        "diff",
+        "for-each-ref",
+        "log",
+        "ls-files",
+        "ls-remote",
+        "merge-base",
+        "rev-list",
+        "rev-parse",
+        "show",
+        "status",
+        "symbolic-ref",
+    }
+)
+
+_READER_FORMS = frozenset(
+    {("remote", "get-url"), ("tag", "--list"), ("tag", "--points-at"), ("config", "--get")}
+)
+
+
 class Git:
     """Runs ``git`` in one working directory. Every failure is a :class:`GitError`."""
 
     def __init__(self, cwd: Path | str) -> None:
         self.cwd = Path(cwd)
+        self.memo: dict[object, object] = {}
+        """What readers keep between calls, keyed by commit ids (see adapters.rangelog)."""
+        self._answers: dict[tuple[str, ...], str] = {}
+
+    def forget(self) -> None:
+        """Drop the remembered answers (:meth:`run` ``remember``): refs may have moved."""
+        self._answers.clear()
 
     def run(
         self,
@@ -35,8 +67,18 @@ class Git:
         timeout: float | None = None,
         env: dict[str, str] | None = None,
         strip: bool = True,
+        remember: bool = False,
     ) -> str:
-        """Run ``git *args`` and return its stdout (stripped); raise :class:`GitError` on failure."""
+        """Run ``git *args`` and return its stdout (stripped); raise :class:`GitError` on failure.
+
+        ``remember``: a query whose answer is kept until a command that is not a reader runs
+        (or :meth:`forget`; the release lock calls it when taken), so the checks of one step
+        ask git once.
+        """
+        if remember and args in self._answers:
+            return self._answers[args]
+        if args and args[0] not in _READERS and tuple(args[:2]) not in _READER_FORMS:
+            self._answers.clear()
         try:
             proc = subprocess.run(
                 ["git", *args],
@@ -53,7 +95,10 @@ class Git:
             raise GitError(f"'git {' '.join(args)}' did not answer within {timeout} s.") from None
         if check and proc.returncode != 0:
             raise self.failure(args, proc.stderr or proc.stdout)
-        return proc.stdout.strip() if strip else proc.stdout
+        out = proc.stdout.strip() if strip else proc.stdout
+        if remember:
+            self._answers[args] = out
+        return out
 
     def ok(self, *args: str, timeout: float | None = None) -> bool:
         """True when ``git *args`` exits 0."""
@@ -122,14 +167,14 @@ class Git:
     # -- queries ---------------------------------------------------------------------------
     def toplevel(self) -> Path:
         try:
-            return Path(self.run("rev-parse", "--show-toplevel"))
+            return Path(self.run("rev-parse", "--show-toplevel", remember=True))
         except GitError:
             raise GitError(
                 f"{self.cwd} is not inside a git repository: run 'git init' and commit first."
             ) from None
 
     def git_dir(self) -> Path:
-        return Path(self.run("rev-parse", "--absolute-git-dir"))
+        return Path(self.run("rev-parse", "--absolute-git-dir", remember=True))
 
     def state_dir(self) -> Path:
         """nox-release's own folder in the git directory (created): never committed, one per
@@ -140,12 +185,12 @@ class Git:
 
     def head(self) -> str | None:
         """The commit HEAD points at, or None in a repository without commits."""
-        out = self.run("rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
+        out = self.run("rev-parse", "-q", "--verify", "HEAD^{commit}", check=False, remember=True)
         return out or None
 
     def branch(self) -> str | None:
         """The short name of the current branch, or None on a detached HEAD."""
-        return self.run("symbolic-ref", "-q", "--short", "HEAD", check=False) or None
+        return self.run("symbolic-ref", "-q", "--short", "HEAD", check=False, remember=True) or None
 
     def dirty_files(self) -> list[str]:
         """Tracked files with staged or unstaged changes (untracked files are not listed)."""
@@ -165,7 +210,7 @@ class Git:
         return self.run("rev-parse", f"refs/tags/{tag}^{{commit}}")
 
     def remote_url(self, remote: str) -> str | None:
-        return self.run("remote", "get-url", remote, check=False) or None
+        return self.run("remote", "get-url", remote, check=False, remember=True) or None
 
     def remote_has_tag(self, remote: str, tag: str, timeout: float = 20) -> bool | None:
         """Whether ``remote`` has ``tag``; None when there is no such remote or it is unreachable."""
@@ -188,11 +233,13 @@ class Git:
         return self.run("tag", "--points-at", rev).splitlines()
 
     def is_shallow(self) -> bool:
-        return self.run("rev-parse", "--is-shallow-repository") == "true"
+        return self.run("rev-parse", "--is-shallow-repository", remember=True) == "true"
 
     def tag_names(self, pattern: str) -> list[str]:
         """Every tag name matching the glob ``pattern`` (ref names only: no history walk)."""
-        out = self.run("for-each-ref", "--format=%(refname:strip=2)", f"refs/tags/{pattern}")
+        out = self.run(
+            "for-each-ref", "--format=%(refname:strip=2)", f"refs/tags/{pattern}", remember=True
+        )
         return out.splitlines()
 
     def is_ancestor(self, ancestor: str, rev: str) -> bool:

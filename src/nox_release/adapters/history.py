@@ -86,7 +86,9 @@ def tag_commits(project: Project) -> dict[str, str]:
     """
     fmt = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
     out: dict[str, str] = {}
-    for line in project.git.run("for-each-ref", f"--format={fmt}", "refs/tags").splitlines():
+    for line in project.git.run(
+        "for-each-ref", f"--format={fmt}", "refs/tags", remember=True
+    ).splitlines():
         name, kind, obj, peeled_kind, peeled = line.split("\0")
         if kind == "commit":
             out[name] = obj

@@ -50,11 +50,13 @@ class ReleaseLock:
     """
 
     def __init__(self, git: Git, what: str = "release") -> None:
+        self.git = git
         self.path = git.state_dir() / "lock"
         self.what = what
         self.held = False
 
     def __enter__(self) -> ReleaseLock:
+        self.git.forget()  # what was read before the lock may have moved since
         if self.path in _HELD:  # this process holds it already
             _HELD[self.path] += 1
             self.held = True

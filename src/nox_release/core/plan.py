@@ -10,8 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from nox_release.core.paths import relpath
@@ -25,6 +27,51 @@ StepHook = Callable[[str], None]
 
 _CONTEXT = 3
 _HUNK = re.compile(r"([-+])(\d+)")
+
+
+_CHUNK = 1 << 16
+
+
+def _first_difference(a: str, b: str, *, backwards: bool = False) -> int:
+    """How many characters ``a`` and ``b`` share at their start (or end): compared in chunks."""
+    n = min(len(a), len(b))
+    if backwards:
+        a, b = a[len(a) - n :], b[len(b) - n :]
+    at = 0
+    while at < n:  # find the first chunk that differs, then narrow it down
+        size = min(_CHUNK, n - at)
+        lo, hi = (n - at - size, n - at) if backwards else (at, at + size)
+        if a[lo:hi] != b[lo:hi]:
+            break
+        at += size
+    else:
+        return n
+    for step in range(size):
+        i = n - at - 1 - step if backwards else at + step
+        if a[i] != b[i]:
+            return at + step
+    return n  # not reached: the chunk differs
+
+
+def _common_lines(
+    before: str, after: str, old: list[str], new: list[str]
+) -> tuple[int, int]:
+    """How many lines ``old`` and ``new`` (the texts' lines) share at the start and at the end.
+
+    From the characters they share (compared in C), not line by line in Python: a changelog of
+    150,000 lines with a section added on top costs a few milliseconds.
+    """
+    ends = list(accumulate(map(len, old)))
+    same = bisect_right(ends, _first_difference(before, after))
+    while same and (same > len(new) or old[same - 1] != new[same - 1]):
+        same -= 1  # the line that ends where the texts part ("\r" then "\n" or not)
+    shared = _first_difference(before, after, backwards=True)
+    limit = min(len(old), len(new)) - same
+    starts = [0, *ends[:-1]]
+    tail = min(len(old) - bisect_left(starts, len(before) - shared), limit)
+    while tail and old[-tail] != new[-tail]:
+        tail -= 1
+    return same, tail
 
 
 @dataclass(frozen=True)
@@ -44,15 +91,7 @@ class FileChange:
         rel = relpath(self.path, root)
         old = (self.before or "").splitlines(keepends=True)
         new = self.after.splitlines(keepends=True)
-        same = 0
-        for same, (a, b) in enumerate(zip(old, new, strict=False)):  # noqa: B007
-            if a != b:
-                break
-        else:
-            same = min(len(old), len(new))
-        tail = 0
-        while tail < min(len(old), len(new)) - same and old[-1 - tail] == new[-1 - tail]:
-            tail += 1
+        same, tail = _common_lines(self.before or "", self.after, old, new)
         start = max(0, same - _CONTEXT)
         cut = max(0, tail - _CONTEXT)
         lines = difflib.unified_diff(

@@ -69,13 +69,15 @@ def preflight(project: Project, version: Version, tag: str, *, dry_run: bool = F
             f"tag {tag} already exists: released tags are never moved, deleted or overwritten; "
             "bump to a later version."
         )
-    same = next((t for t in iter_release_tags(project) if t.version == version), None)
+    tags = list(iter_release_tags(project))
+    same = next((t for t in tags if t.version == version), None)
     if same is not None:
         raise BumpError(
             f"{version.pep440} is already tagged as {same.name}: released versions are never "
             "reused; bump to a later version."
         )
-    newest = newest_release_tag(project)
+    # Above every tag, it is above the reachable ones: no history walk to find those.
+    newest = newest_release_tag(project) if tags and not version > tags[0].version else None
     if newest is not None and not version > newest[1]:
         raise BumpError(
             f"{version.pep440} is not greater than {newest[1].pep440}, the newest release tag "
@@ -148,10 +150,12 @@ def plan_release_commit(
 
 
 #: Extra files a release commit carries (the changelog); set by the changelog step.
-ExtraChanges = Callable[[Project, Version, str], tuple[FileChange, ...]]
+ExtraChanges = Callable[[Project, Version, str, Log], tuple[FileChange, ...]]
 
 
-def _changelog_changes(project: Project, version: Version, tag: str) -> tuple[FileChange, ...]:
+def _changelog_changes(
+    project: Project, version: Version, tag: str, log: Log
+) -> tuple[FileChange, ...]:
     if not project.config.changelog:
         return ()
     if project.git.is_shallow():
@@ -159,7 +163,7 @@ def _changelog_changes(project: Project, version: Version, tag: str) -> tuple[Fi
             "this is a shallow clone, so the changelog section of the release cannot be complete: "
             "fetch the history ('git fetch --unshallow'), or set changelog = false"
         )
-    return release_changelog_changes(project, version, tag)
+    return release_changelog_changes(project, version, tag, log=log)
 
 
 def release_version(
@@ -236,7 +240,7 @@ def _release_version(
     warnings = preflight(project, version, tag, dry_run=dry_run)
     for warning in warnings:
         log(f"warning: {warning}")
-    extra_changes = extra(project, version, tag) if extra is not None else ()
+    extra_changes = extra(project, version, tag, log) if extra is not None else ()
     plan = plan_release_commit(project, previous, version, extra=extra_changes)
     check_plan(plan, project.git)
     if dry_run:

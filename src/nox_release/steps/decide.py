@@ -21,6 +21,7 @@ from nox_release._errors import BumpError, GitError
 from nox_release.adapters.history import first_reachable, iter_release_tags
 from nox_release.adapters.packages import pathspecs
 from nox_release.adapters.project import Project
+from nox_release.adapters.rangelog import range_commits
 from nox_release.core.channels import branch_channel
 from nox_release.core.commits import (
     EFFECTS,
@@ -143,29 +144,27 @@ class _Tally:
     boundary: set[str] = field(default_factory=set)
 
 
-def _read_since(project: Project, since: str | None, types: Mapping[str, Effect]) -> _Tally:
+def _read_since(
+    project: Project, head: str, since: str | None, types: Mapping[str, Effect]
+) -> _Tally:
     """Read and classify every commit reachable from HEAD and not from ``since``: one git call.
 
     ``--no-merges`` is not used: it would also hide the tag from ``--boundary`` when the tag's
     only child in the range is a merge (a release branch merged back), and the boundary is how
     the tag is proven reachable. Merges are dropped here instead (their messages, "Merge branch
-    ...", are generated; the commits they merge are read anyway).
+    ...", are generated; the commits they merge are read anyway). The records are kept for the
+    changelog of the same range (:mod:`nox_release.adapters.rangelog`).
     """
     tally = _Tally(groups={e: [] for e in EFFECTS})
     groups = tally.groups
-    rev = f"{since}..HEAD" if since is not None else "HEAD"
-    args = ["log", "-z", "--boundary", "--format=%m%H%x1f%P%x1f%B", rev, "--", *pathspecs(project)]
-    for record in project.git.stream(args, "\x00"):
-        fields = record.split("\x1f", 2)
-        if len(fields) != 3 or not fields[0]:
-            continue  # not a record of this format (nothing git writes today)
-        head, parents, message = fields
-        if head[0] == "-":
-            tally.boundary.add(head[1:])
-        elif " " in parents:
+    for commit in range_commits(project.git, head, since, pathspecs(project), keep=True):
+        if commit.boundary:
+            tally.boundary.add(commit.sha)
+        elif len(commit.parents) > 1:
             tally.merges += 1
         else:
-            entries = parse_message(message, head[1:])  # the lines the changelog lists too
+            message = commit.message
+            entries = parse_message(message, commit.sha)  # the lines the changelog lists too
             known = [c for c in entries if c.type in types or c.breaking]
             if not known and parse_commit(message) is not None:  # a header of no effect
                 known = entries[:1]
@@ -174,8 +173,8 @@ def _read_since(project: Project, since: str | None, types: Mapping[str, Effect]
             elif any(is_release_commit(c) for c in known):
                 tally.release_commits += 1
             else:
-                for commit in known:
-                    groups[commit_effect(commit, types)].append(commit)
+                for c in known:
+                    groups[commit_effect(c, types)].append(c)
     return tally
 
 
@@ -239,14 +238,14 @@ def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDeci
     tag: ReleaseTag | None = next(tags, None)
     any_tag = tag is not None
     shallow, head, tag_commit = _refs(project, tag)
-    tally = _read_since(project, tag_commit, types) if tag is None or tag_commit else None
+    tally = _read_since(project, head, tag_commit, types) if tag is None or tag_commit else None
     if tally is None or (
         tag is not None and tag_commit != head and tag_commit not in tally.boundary
     ):
         # The highest tag is not reachable from HEAD: search the others exactly, read again.
         tag = first_reachable(project, tags)
         tag_commit = None if tag is None else _refs(project, tag)[2]
-        tally = _read_since(project, tag_commit, types)
+        tally = _read_since(project, head, tag_commit, types)
     if tag is None and shallow:
         what = (
             "no release tag matching '" + config.tags.glob + "' is reachable from HEAD"

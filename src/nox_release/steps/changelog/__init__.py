@@ -27,7 +27,8 @@ from nox_release._errors import ChangelogError
 from nox_release.core.forge import Forge, forge_from_remote
 from nox_release.steps.changelog.cliff import CONFIG_FILES, default_cliff_config
 from nox_release.steps.changelog.notes import preview_changelog, release_notes
-from nox_release.steps.changelog.update import release_changelog_changes, update_changelog
+from nox_release.steps.changelog.section import release_changelog_changes
+from nox_release.steps.changelog.update import update_changelog
 
 __all__ = [
     "CONFIG_FILES",

@@ -168,11 +168,12 @@ class Cliff:
         }
 
     def commit(self, tag: str) -> str:
-        known = self._commits.get(tag)
+        known = self.commit_map.get(tag)
         return known if known is not None else self.project.git.tag_target(tag)
 
     @cached_property
-    def _commits(self) -> dict[str, str]:
+    def commit_map(self) -> dict[str, str]:
+        """Every tag's commit (one ``git for-each-ref``, no history walk)."""
         return tag_commits(self.project)
 
     # rendering ------------------------------------------------------------------------------

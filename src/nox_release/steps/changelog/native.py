@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from nox_release.adapters.packages import cliff_paths
+from nox_release.adapters.rangelog import LogCommit, range_commits
 from nox_release.core.cliffmd import DefaultTemplate, RenderedRelease, entries_of
 from nox_release.steps.changelog.cliff import Cliff
 
@@ -70,7 +71,7 @@ class Native:
         ``v1.0.0`` on one commit make no release boundary, as in git-cliff.
         """
         winner: dict[str, str] = {}
-        for tag, commit in self.cliff._commits.items():
+        for tag, commit in self.cliff.commit_map.items():
             if self._pattern.search(tag) and (commit not in winner or tag > winner[commit]):
                 winner[commit] = tag
         return {c: t for c, t in winner.items() if t not in ignore}
@@ -91,17 +92,18 @@ class Native:
         """
         tags = self._boundaries(frozenset(ignore))
         since, _, end = (rev_range or "").rpartition("..")
+        asked = [f"{end or 'HEAD'}^{{commit}}", *([f"{since}^{{commit}}"] if since else [])]
         git = self.cliff.project.git
-        head = git.run("rev-parse", f"{end or 'HEAD'}^{{commit}}").strip()
+        ids = git.run("rev-parse", *asked).split()
+        head = ids[0]
         if tag is not None and head in tags:
             return False  # git-cliff warns and keeps the tag there: not ours to guess
         previous_of_oldest: str | None = None
         if since:
-            previous_of_oldest = tags.get(git.run("rev-parse", f"{since}^{{commit}}").strip())
+            previous_of_oldest = tags.get(ids[1])
             if previous_of_oldest is None:
                 return False
-        args = ["log", "-z", "--format=%H %ct%n%B", rev_range or "HEAD", "--"]
-        records = git.stream(args, "\0")
+        records = (c for c in range_commits(git, head, ids[1] if since else None) if not c.boundary)
         first = next(records, None)
         if first is None:  # an empty range: git-cliff makes up an [Unreleased] section
             return False
@@ -115,7 +117,7 @@ class Native:
 
     def _walk(
         self,
-        records: Iterable[str],
+        records: Iterable[LogCommit],
         tags: dict[str, str],
         tag: str | None,
         previous_of_oldest: str | None,
@@ -129,18 +131,17 @@ class Native:
         current: RenderedRelease | None = None
         commits: list[list[_Entry]] = []  # the current release's, newest first
         held: RenderedRelease | None = None  # finished, passed on once a older one is
-        for record in records:
-            first, _, message = record.partition("\n")
-            sha, _, stamp = first.partition(" ")
+        for commit in records:
+            sha = commit.sha
             version = tags.get(sha)
             if version is not None:
                 if current is not None:
                     current.previous = version
                     held = self._finish(current, commits, held, sink)
-                current, commits = RenderedRelease(version, _day(int(stamp)), None), []
+                current, commits = RenderedRelease(version, _day(commit.time), None), []
             elif current is None:
                 current = RenderedRelease(tag, _day(time.time()), None)
-            found = entries_of(message, self._pre)
+            found = entries_of(commit.message, self._pre)
             if found:
                 commits.append([(*e, sha) for e in found])
         if current is not None:

@@ -22,15 +22,21 @@ from nox_release.core.changelog import (
 )
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import FileChange, Plan
-from nox_release.core.version import Version
 from nox_release.steps.changelog.batches import render_into, render_text
 from nox_release.steps.changelog.cliff import Cliff
 
-__all__ = ["release_changelog_changes", "update_changelog"]
+__all__ = [
+    "Missing",
+    "change_for",
+    "exact_change",
+    "read_changelog",
+    "refuse_unwritable",
+    "update_changelog",
+]
 
 
 # -- the changelog file -----------------------------------------------------------------------
-def _read_changelog(path: Path, key: str) -> str | None:
+def read_changelog(path: Path, key: str) -> str | None:
     """The changelog's text, None when there is none yet; a file it cannot read is named."""
     try:
         return read_text(path) if path.exists() else None
@@ -50,7 +56,7 @@ def _read_changelog(path: Path, key: str) -> str | None:
         ) from None
 
 
-def _refuse_unwritable(path: Path, key: str) -> None:
+def refuse_unwritable(path: Path, key: str) -> None:
     """A changelog format nox-release cannot write is refused before anything is written."""
     if path.suffix.lower() in (".rst", ".rest", ".txt", ".adoc"):
         kind = "reStructuredText" if path.suffix.lower() in (".rst", ".rest") else "not Markdown"
@@ -81,7 +87,7 @@ def _absent(
 
 
 @dataclass(frozen=True)
-class _Missing:
+class Missing:
     """What the changelog lacks: the releases to render, where they start, which tags to skip."""
 
     path: Path
@@ -93,7 +99,7 @@ class _Missing:
     ignore: set[str]
 
 
-def _missing(project: Project, cliff: Cliff, new: Release | None, log: Log) -> _Missing | None:
+def _missing(project: Project, cliff: Cliff, new: Release | None, log: Log) -> Missing | None:
     """The releases the changelog lacks (and ``new``, about to be made); None: nothing.
 
     A section already in the file is never folded or removed: outside the new sections the
@@ -101,11 +107,11 @@ def _missing(project: Project, cliff: Cliff, new: Release | None, log: Log) -> _
     """
     cfg = project.config
     path = project.root / cfg.changelog_file
-    _refuse_unwritable(path, cfg.changelog_file)
+    refuse_unwritable(path, cfg.changelog_file)
     releases = cliff.releases()
     if new is not None:
         releases = [*[r for r in releases if r[0] != new[0]], new]
-    before = _read_changelog(path, cfg.changelog_file)
+    before = read_changelog(path, cfg.changelog_file)
     lines = (before or "").splitlines(keepends=True)
     found = headings(lines)
     present = set(release_sections(lines, releases, found=found))
@@ -124,21 +130,22 @@ def _missing(project: Project, cliff: Cliff, new: Release | None, log: Log) -> _
         since = cliff.commit(after[0]) if after is not None else None
     ends = [("HEAD" if new is not None and t == new[0] else cliff.commit(t)) for t, _ in missing]
     tag = new[0] if new is not None else None
-    return _Missing(path, before, releases, ends, since, tag, folded | cliff.strays())
+    return Missing(path, before, releases, ends, since, tag, folded | cliff.strays())
 
 
-def _changelog_change(
+def exact_change(
     project: Project, cliff: Cliff, new: Release | None, log: Log
 ) -> FileChange | None:
     """The edit that adds the releases the changelog lacks (and ``new``, about to be made)."""
     todo = _missing(project, cliff, new, log)
-    return None if todo is None else _change(cliff, todo, log)
+    return None if todo is None else change_for(cliff, todo, log)
 
 
-def _change(cliff: Cliff, todo: _Missing, log: Log) -> FileChange | None:
+def change_for(cliff: Cliff, todo: Missing, log: Log) -> FileChange | None:
+    """The edit that adds ``todo``'s releases to the file (None: the text stays the same)."""
     before = todo.before
     if before is None or not before.strip():
-        after = render_text(cliff, todo.ends, None, tag=todo.tag, ignore=todo.ignore, log=log)
+        after = render_text(cliff, todo.ends, todo.since, tag=todo.tag, ignore=todo.ignore, log=log)
         after = as_block(after, "\n").rstrip("\n")
         return FileChange(todo.path, before, after + "\n") if after else None
     rendered = render_text(
@@ -150,7 +157,7 @@ def _change(cliff: Cliff, todo: _Missing, log: Log) -> FileChange | None:
     return FileChange(todo.path, before, after)
 
 
-def _write_whole(project: Project, cliff: Cliff, todo: _Missing, log: Log) -> FileChange | None:
+def _write_whole(project: Project, cliff: Cliff, todo: Missing, log: Log) -> FileChange | None:
     """A changelog from nothing: git-cliff's batches streamed to a file beside it, then renamed."""
     path = todo.path
     try:
@@ -188,7 +195,7 @@ def update_changelog(
             if change is not None:
                 log(f"wrote {project.config.changelog_file}")
             return change
-        change = _change(cliff, todo, log)
+        change = change_for(cliff, todo, log)
     if change is None:
         return None
     plan = Plan(root=project.root, changes=(change,), notes=(f"update {change.path.name}",))
@@ -198,16 +205,3 @@ def update_changelog(
     apply_plan(plan, project.git)
     log(f"updated {project.config.changelog_file}")
     return change
-
-
-def release_changelog_changes(
-    project: Project, version: Version, tag: str, *, runner: Runner | None = None
-) -> tuple[FileChange, ...]:
-    """The changelog edit the release commit of ``version`` (tagged ``tag``) carries.
-
-    Called while the release is planned, before anything is written: a git-cliff failure
-    raises here and the bump leaves nothing changed.
-    """
-    with Cliff(project, runner, quiet) as cliff:
-        change = _changelog_change(project, cliff, (tag, version), quiet)
-    return (change,) if change is not None else ()

@@ -1,0 +1,54 @@
+"""A plan's diff finds the changed lines from the characters the texts share, exactly as a line by
+line comparison would (line breaks of every kind, chunk edges)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import nox_release.core.plan as plan
+from nox_release.core.plan import FileChange
+
+PIECES = ["a", "b", "\n", "\r", "\r\n", "\u2028", "x\n", "\n\n", "é"]
+
+
+def line_by_line(before: str, after: str) -> tuple[int, int]:
+    """The reference: equal lines counted from the start, then from the end."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    same = 0
+    while same < min(len(old), len(new)) and old[same] == new[same]:
+        same += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - same and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return same, tail
+
+
+def _text(rnd: random.Random, most: int) -> str:
+    return "".join(rnd.choice(PIECES) for _ in range(rnd.randint(0, most)))
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 16])
+def test_common_lines_match_a_line_by_line_comparison(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(plan, "_CHUNK", chunk)
+    rnd = random.Random(chunk)
+    for _ in range(4000):
+        head, tail = _text(rnd, 8), _text(rnd, 8)
+        before = head + tail
+        after = head + _text(rnd, 4) + tail if rnd.random() < 0.6 else _text(rnd, 12)
+        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+        assert plan._common_lines(before, after, old, new) == line_by_line(before, after)
+
+
+def test_a_section_added_on_top_of_a_long_changelog_diffs_only_the_top(tmp_path):
+    body = "".join(f"## [1.{i}.0] - 2026-01-01\n\n- change {i}\n\n" for i in range(3000))
+    before = "# Changelog\n\n" + body
+    after = "# Changelog\n\n## [2.0.0] - 2026-12-04\n\n- new\n\n" + body
+    diff = FileChange(tmp_path / "CHANGELOG.md", before, after).diff(tmp_path)
+    lines = diff.splitlines()
+    assert len(lines) < 20 and sum(ln.startswith("@@") for ln in lines) == 1
+    added = [ln for ln in lines if ln.startswith("+") and not ln.startswith("+++")]
+    assert len(added) == 4 and "+## [2.0.0] - 2026-12-04" in added and "+- new" in added

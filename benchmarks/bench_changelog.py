@@ -5,8 +5,9 @@
 Generates (``genrepo.py``, ``git fast-import``; cached in ``--repos`` between runs) repositories of
 1,000, 10,000 and 100,000 commits with 20 % of them after the newest of 2, 16 and 160 release
 tags, and one of 100,000 commits with 2,000 tags and 200 commits after the newest; each gets a
-committed ``noxfile.py`` that registers nox-release's sessions. On each, every command runs once
-as a whole process (side by side, in one round) and the table gives its wall time and peak RSS
+committed ``noxfile.py`` that registers nox-release's sessions. On each, every command runs as a
+whole process, ``--rounds`` times (3; interleaved, side by side) and the table gives the median
+wall time and the peak RSS
 (``wait4``'s ``ru_maxrss``: the largest process of the tree, not their sum):
 
 * the floor: the tag lookup (``git for-each-ref``) and ``git log <tag>..HEAD``, plus ``nox -l``
@@ -123,11 +124,22 @@ def _bin(name: str) -> str:
     return str(here) if here.exists() else (shutil.which(name) or name)
 
 
-def bench_repo(repo: Path, tags: int, timeout: float) -> dict[str, Run]:
+def _median(runs: list[Run]) -> Run:
+    failed = [r for r in runs if r.failed]
+    if failed:
+        return failed[0]
+    seconds = sorted(r.seconds for r in runs)[len(runs) // 2]
+    return Run(seconds, max(r.rss_mb for r in runs))
+
+
+def bench_repo(repo: Path, tags: int, timeout: float, rounds: int) -> dict[str, Run]:
+    """Every command on ``repo``: ``rounds`` runs each, interleaved, the median kept."""
     last = f"v{tag_version(tags - 1)}"
     major, minor, _ = (int(p) for p in last[1:].split("."))
     nxt = f"v{major}.{minor + 1}.0"
-    env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    # Byte-compiled modules are written and reused, as in an installed environment.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
     nox = [sys.executable, "-m", "nox", "-f", "noxfile.py"]
     cz, cliff = _bin("cz"), _bin("git-cliff")
     config = repo.parent / "nox-release-cliff.toml"
@@ -135,35 +147,43 @@ def bench_repo(repo: Path, tags: int, timeout: float) -> dict[str, Run]:
     from nox_release import default_cliff_config
 
     config.write_text(default_cliff_config())
-    runs: dict[str, Run] = {}
+    found: dict[str, list[Run]] = {}
 
     def run(key: str, argv: list[str]) -> None:
-        runs[key] = measure(argv, repo, timeout, env)
+        found.setdefault(key, []).append(measure(argv, repo, timeout, env))
 
+    for warm in ([*nox, "-l"], [cz, "version"]):  # byte-compile, fill the caches
+        measure(warm, repo, timeout, env)
     lookup = ["git", "for-each-ref", "--format=%(refname:strip=2)", "refs/tags/v*"]
-    run("tags", lookup)
-    run("log", ["git", "log", "--format=%H%x1f%B%x00", f"{last}..HEAD"])
-    run("nox -l", [*nox, "-l"])
-    run("auto", [*nox, "-s", "release-bump-auto", "--", "--dry-run"])
-    run("cz bump", [cz, "bump", "--changelog", "--dry-run", "--yes"])
-    run("cliff range", [cliff, "--config", str(config), "--unreleased", "--tag", nxt, "-o", "-"])
-    run("changelog", [*nox, "-s", "changelog"])
+    for _ in range(rounds):
+        run("tags", lookup)
+        run("log", ["git", "log", "--format=%H%x1f%B%x00", f"{last}..HEAD"])
+        run("nox -l", [*nox, "-l"])
+        run("auto", [*nox, "-s", "release-bump-auto", "--", "--dry-run"])
+        run("cz bump", [cz, "bump", "--changelog", "--dry-run", "--yes"])
+        run(
+            "cliff range", [cliff, "--config", str(config), "--unreleased", "--tag", nxt, "-o", "-"]
+        )
+    for _ in range(rounds):
+        (repo / "CHANGELOG.md").unlink(missing_ok=True)
+        run("cz changelog", [cz, "changelog", "--dry-run"])
+        run("changelog", [*nox, "-s", "changelog"])
     # The bump again, with the CHANGELOG.md just written committed (on a branch of its own).
     if (repo / "CHANGELOG.md").exists():
         _git(repo, "checkout", "-q", "-b", "bench-changelog")
         _git(repo, "add", "CHANGELOG.md")
         _git(repo, "commit", "-q", "-m", "docs: the changelog")
-        run("auto, file", [*nox, "-s", "release-bump-auto", "--", "--dry-run"])
-        run("cz bump, file", [cz, "bump", "--changelog", "--dry-run", "--yes"])
+        for _ in range(rounds):
+            run("auto, file", [*nox, "-s", "release-bump-auto", "--", "--dry-run"])
+            run("cz bump, file", [cz, "bump", "--changelog", "--dry-run", "--yes"])
         _git(repo, "checkout", "-q", "-f", "main")
         _git(repo, "branch", "-q", "-D", "bench-changelog")
     else:
-        runs["auto, file"] = runs["cz bump, file"] = Run(0, 0, "(no CHANGELOG.md)")
-    run("cz changelog", [cz, "changelog", "--dry-run"])
-    # Known to take minutes on large histories: stopped sooner.
+        found["auto, file"] = found["cz bump, file"] = [Run(0, 0, "(no CHANGELOG.md)")]
+    # Known to take minutes on large histories: once, stopped sooner.
     slow = min(timeout, 60.0)
-    runs["cliff whole"] = measure([cliff, "--config", str(config), "-o", "-"], repo, slow, env)
-    return runs
+    found["cliff whole"] = [measure([cliff, "--config", str(config), "-o", "-"], repo, slow, env)]
+    return {key: _median(runs) for key, runs in found.items()}
 
 
 ROWS = [
@@ -225,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repos", type=Path, default=default, help="generated repositories")
     parser.add_argument("--only", action="append", help="only these repositories (by name)")
     parser.add_argument("--timeout", type=float, default=240.0)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each command (median)")
     args = parser.parse_args(argv)
     args.repos.mkdir(parents=True, exist_ok=True)
     git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
@@ -240,11 +261,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         repo = repository(args.repos, name, commits, since, tags)
         print(f"(measuring {name})", file=sys.stderr)
-        results[name] = bench_repo(repo, tags, args.timeout)
+        results[name] = bench_repo(repo, tags, args.timeout, args.rounds)
         print(table(results), file=sys.stderr)  # so far, should a later repository fail
     print(
         f"Machine: {os.cpu_count()} CPUs, {git}, Python {sys.version.split()[0]}, "
-        f"commitizen {versions['cz']}, {versions['git-cliff']}; one run of each command, "
+        f"commitizen {versions['cz']}, {versions['git-cliff']}; median of {args.rounds} runs of "
+        "each command (interleaved; the whole-history git-cliff run once), "
         f"load average before: {os.getloadavg()[0]:.1f}.\n"
     )
     print(table(results))

@@ -53,9 +53,7 @@ def _first_difference(a: str, b: str, *, backwards: bool = False) -> int:
     return n  # not reached: the chunk differs
 
 
-def _common_lines(
-    before: str, after: str, old: list[str], new: list[str]
-) -> tuple[int, int]:
+def _common_lines(before: str, after: str, old: list[str], new: list[str]) -> tuple[int, int]:
     """How many lines ``old`` and ``new`` (the texts' lines) share at the start and at the end.
 
     From the characters they share (compared in C), not line by line in Python: a changelog of

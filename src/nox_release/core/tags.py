@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nox_release._errors import ConfigError, VersionError
 from nox_release.core.version import Version
@@ -60,12 +61,7 @@ class TagFormat:
         both name ``1.2.0rc1``; a tag whose version is not normalised is not a release tag.
         """
         m = self._regex.fullmatch(tag)
-        if m is None:
-            return None
-        try:
-            return Version.parse(m.group("v"))
-        except VersionError:
-            return None
+        return None if m is None else _version(m.group("v"))
 
     @property
     def glob(self) -> str:
@@ -90,6 +86,15 @@ class ReleaseTag:
     def ref(self) -> str:
         """The full ref name (unambiguous where a branch has the same name)."""
         return f"refs/tags/{self.name}"
+
+
+@lru_cache(maxsize=1 << 14)
+def _version(text: str) -> Version | None:
+    """``text`` parsed (Versions are immutable: a tag read again is not parsed again)."""
+    try:
+        return Version.parse(text)
+    except VersionError:
+        return None
 
 
 # The epoch and release numbers at the start of a version: enough to order tags without parsing.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,11 +60,16 @@ def preflight(project: Project, version: Version, tag: str, *, dry_run: bool = F
     Returns warnings (things that could not be checked); raises for anything that fails. A
     ``dry_run`` accepts uncommitted changes, with a warning.
     """
+    check_release(project, version, tag, dry_run=dry_run)
+    return remote_warnings(project, tag, project.git.remote_has_tag(project.config.remote, tag))
+
+
+def check_release(project: Project, version: Version, tag: str, *, dry_run: bool = False) -> None:
+    """The local checks of :func:`preflight`: repository, branch rules, tags."""
     check_repository(project, dirty_ok=dry_run)
     branch = project.git.branch()
     check_branch_rule(branch, project.config.release_branch_format, version)
     check_channel(branch, project.config.prerelease_branches, version)
-    warnings: list[str] = []
     if project.git.tag_exists(tag):
         raise BumpError(
             f"tag {tag} already exists: released tags are never moved, deleted or overwritten; "
@@ -83,18 +89,37 @@ def preflight(project: Project, version: Version, tag: str, *, dry_run: bool = F
             f"{version.pep440} is not greater than {newest[1].pep440}, the newest release tag "
             f"({newest[0]}) reachable from HEAD: released versions are never reused."
         )
+
+
+def remote_warnings(project: Project, tag: str, on_remote: bool | None) -> list[str]:
+    """The remote's answer about ``tag`` (``Git.remote_has_tag``): raises when it has it."""
     remote = project.config.remote
-    on_remote = project.git.remote_has_tag(remote, tag)
     if on_remote:
         raise BumpError(
             f"tag {tag} already exists on the remote '{remote}': fetch it ('git fetch --tags "
             f"{remote}') and bump to a later version."
         )
     if on_remote is None and project.git.remote_url(remote) is not None:
-        warnings.append(
-            f"could not reach the remote '{remote}': tag {tag} was checked locally only."
+        return [f"could not reach the remote '{remote}': tag {tag} was checked locally only."]
+    return []
+
+
+class _Asked:
+    """``git ls-remote`` for the tag in a thread of its own, while the changelog is rendered."""
+
+    def __init__(self, project: Project, tag: str) -> None:
+        self._answer: list[bool | None] = []
+        self._thread = threading.Thread(
+            target=lambda: self._answer.append(
+                project.git.remote_has_tag(project.config.remote, tag)
+            ),
+            daemon=True,  # an error elsewhere does not wait for a slow remote
         )
-    return warnings
+        self._thread.start()
+
+    def result(self) -> bool | None:
+        self._thread.join()
+        return self._answer[0] if self._answer else None
 
 
 def _fill(template: str, version: Version, tag: str, previous: Version) -> str:
@@ -237,10 +262,12 @@ def _release_version(
     if not version > previous:
         raise BumpError(f"{version.pep440} is not greater than the current {previous.pep440}.")
     tag = project.config.tags.render(version)
-    warnings = preflight(project, version, tag, dry_run=dry_run)
+    check_release(project, version, tag, dry_run=dry_run)
+    asked = _Asked(project, tag)
+    extra_changes = extra(project, version, tag, log) if extra is not None else ()
+    warnings = remote_warnings(project, tag, asked.result())
     for warning in warnings:
         log(f"warning: {warning}")
-    extra_changes = extra(project, version, tag, log) if extra is not None else ()
     plan = plan_release_commit(project, previous, version, extra=extra_changes)
     check_plan(plan, project.git)
     if dry_run:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 from pathlib import Path
 from types import TracebackType
@@ -63,7 +62,7 @@ class ReleaseLock:
             return self
         me = {
             "pid": os.getpid(),
-            "host": socket.gethostname(),
+            "host": os.uname().nodename,
             "since": time.time(),
             "what": self.what,
         }
@@ -114,7 +113,7 @@ class ReleaseLock:
     def _stale(holder: dict[str, object]) -> bool:
         pid = holder.get("pid")
         return (
-            holder.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
+            holder.get("host") == os.uname().nodename and isinstance(pid, int) and not _alive(pid)
         )
 
     def __exit__(

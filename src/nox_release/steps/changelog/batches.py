@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nox_release.core.log import Log, quiet
 from nox_release.steps.changelog.cliff import Cliff
 from nox_release.steps.changelog.native import Native
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["render_releases"]
 
@@ -172,6 +175,8 @@ def render_releases(
     if len(batches) > 1:
         log(f"rendering {len(ends)} releases in {len(batches)} git-cliff runs")
     cut = cliff.batch_config if len(batches) > 1 else None
+    from concurrent.futures import ThreadPoolExecutor  # only for git-cliff runs: 6 ms
+
     pool = ThreadPoolExecutor(max_workers=WORKERS)
     try:
         futures: list[Future[Path]] = [

@@ -34,23 +34,27 @@ _CHUNK = 1 << 16
 
 def _first_difference(a: str, b: str, *, backwards: bool = False) -> int:
     """How many characters ``a`` and ``b`` share at their start (or end): compared in chunks."""
+
+    def part(text: str, start: int, stop: int) -> str:  # counted from the start (or the end)
+        return text[len(text) - stop : len(text) - start] if backwards else text[start:stop]
+
     n = min(len(a), len(b))
-    if backwards:
-        a, b = a[len(a) - n :], b[len(b) - n :]
     at = 0
-    while at < n:  # find the first chunk that differs, then narrow it down
+    while at < n:  # the first chunk that differs ...
         size = min(_CHUNK, n - at)
-        lo, hi = (n - at - size, n - at) if backwards else (at, at + size)
-        if a[lo:hi] != b[lo:hi]:
+        if part(a, at, at + size) != part(b, at, at + size):
             break
         at += size
     else:
         return n
-    for step in range(size):
-        i = n - at - 1 - step if backwards else at + step
-        if a[i] != b[i]:
-            return at + step
-    return n  # not reached: the chunk differs
+    low, high = 0, size  # ... then halved: `low` characters equal, `high` not
+    while high - low > 1:
+        mid = (low + high) // 2
+        if part(a, at, at + mid) == part(b, at, at + mid):
+            low = mid
+        else:
+            high = mid
+    return at + low
 
 
 def _common_lines(before: str, after: str, old: list[str], new: list[str]) -> tuple[int, int]:

@@ -7,9 +7,10 @@ there.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -87,18 +88,18 @@ def _cliff_config(project: Project, workdir: Path, forge: Forge | None) -> _Clif
         path.write_text(tomlkit.dumps(dict(table)), encoding="utf-8")
         source = f"[tool.git-cliff] in {project.pyproject_path}"
         return _CliffConfig(path, source, dict(table), default=False)
-    text = default_cliff_config()
-    doc = tomlkit.parse(text)
+    # Read only (the file is written when git-cliff runs: Cliff.config_path), fast where it can.
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        data = tomllib.loads(default_cliff_config())
+    else:
+        data = tomlkit.parse(default_cliff_config()).unwrap()
     if forge is not None:
-        git = doc["git"]
-        assert isinstance(git, MutableMapping)
-        pre = git.setdefault("commit_preprocessors", tomlkit.array())
-        for item in forge.preprocessors():
-            pre.append(item)
-        text = tomlkit.dumps(doc)
+        git = data.setdefault("git", {})
+        git["commit_preprocessors"] = [*git.get("commit_preprocessors", []), *forge.preprocessors()]
     path = workdir / "cliff.toml"
-    path.write_text(text, encoding="utf-8")
-    return _CliffConfig(path, "nox-release's default configuration", doc.unwrap(), default=True)
+    return _CliffConfig(path, "nox-release's default configuration", data, default=True)
 
 
 #: git-cliff settings from the environment that would make it write a file of its own.
@@ -212,7 +213,7 @@ class Cliff:
         argv: list[str] = [
             tool("git-cliff"),
             "--config",
-            str(config or self.config.path),
+            str(config or self.config_path),
             "--repository",
             str(self._toplevel),
             "--tag-pattern",
@@ -238,6 +239,16 @@ class Cliff:
         except CommandError as exc:
             raise self._failed(exc) from None
         return out
+
+    @cached_property
+    def config_path(self) -> Path:
+        """The configuration file git-cliff reads (the default one is written on first use)."""
+        path = self.config.path
+        if self.config.default and not path.exists():
+            import tomlkit
+
+            path.write_text(tomlkit.dumps(dict(self.config.data)), encoding="utf-8")
+        return path
 
     @cached_property
     def batch_config(self) -> Path:

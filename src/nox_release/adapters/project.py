@@ -24,6 +24,7 @@ from nox_release.core.sources import (
     VersionSource,
 )
 from nox_release.core.tags import TagFormat, infer_format, newest_first
+from nox_release.core.toml import TomlError, loads
 from nox_release.core.version import Version
 
 __all__ = ["CHANGELOGS", "Project", "load_config"]
@@ -45,9 +46,6 @@ CHANGELOGS = (
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
-
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -57,8 +55,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} cannot be read as UTF-8 text ({exc}): fix the file.") from None
     try:
-        return tomlkit.parse(text).unwrap()
-    except TOMLKitError as exc:
+        return loads(text)
+    except TomlError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from nox_release._errors import VersionSourceError
+from nox_release.core.toml import TomlError, loads
 from nox_release.core.version import Version
 
 __all__ = [
@@ -76,8 +77,15 @@ class PyprojectVersion:
         return doc, project
 
     def read(self, text: str) -> str:
-        _, project = self._item(text)
-        value = project["version"]  # type: ignore[index]
+        try:
+            project: object = loads(text)
+        except TomlError as exc:
+            raise VersionSourceError(f"{self.path} is not valid TOML: {exc}.") from None
+        for key in self.table:
+            project = project.get(key) if isinstance(project, dict) else None
+        if not isinstance(project, dict) or "version" not in project:
+            raise VersionSourceError(f"{self.path} has no [{'.'.join(self.table)}] version.")
+        value = project["version"]
         if not isinstance(value, str):
             raise VersionSourceError(f"{self.label} in {self.path} must be a string.")
         return str(value)

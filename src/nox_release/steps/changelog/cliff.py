@@ -7,7 +7,6 @@ there.
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Mapping
@@ -24,6 +23,7 @@ from nox_release.adapters.runner import Runner, SubprocessRunner, strip_ansi, to
 from nox_release.core.changelog import Release, exact_pattern, tag_pattern
 from nox_release.core.forge import Forge, forge_from_remote
 from nox_release.core.log import Log
+from nox_release.core.toml import TomlError, loads
 
 __all__ = ["CONFIG_FILES", "default_cliff_config"]
 
@@ -51,13 +51,10 @@ class _CliffConfig:
 
 def _read_cliff_toml(path: Path) -> dict[str, Any]:
     # Not _project._read_toml: its messages are about pyproject.toml and name no way out.
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
-
     way_out = "fix it, or remove it to use nox-release's default changelog configuration"
     try:
-        return tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
-    except TOMLKitError as exc:
+        return loads(path.read_text(encoding="utf-8"))
+    except TomlError as exc:
         raise ConfigError(f"{path} is not valid TOML ({exc}): {way_out}.") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
@@ -88,13 +85,8 @@ def _cliff_config(project: Project, workdir: Path, forge: Forge | None) -> _Clif
         path.write_text(tomlkit.dumps(dict(table)), encoding="utf-8")
         source = f"[tool.git-cliff] in {project.pyproject_path}"
         return _CliffConfig(path, source, dict(table), default=False)
-    # Read only (the file is written when git-cliff runs: Cliff.config_path), fast where it can.
-    if sys.version_info >= (3, 11):
-        import tomllib
-
-        data = tomllib.loads(default_cliff_config())
-    else:
-        data = tomlkit.parse(default_cliff_config()).unwrap()
+    # Read only: the file is written when git-cliff runs (Cliff.config_path).
+    data = loads(default_cliff_config())
     if forge is not None:
         git = data.setdefault("git", {})
         git["commit_preprocessors"] = [*git.get("commit_preprocessors", []), *forge.preprocessors()]

@@ -82,7 +82,9 @@ def plan_section(project: Project, cliff: Cliff, new: Release, log: Log) -> Miss
         return Exact("the headings name versions but no tag")
     previous = _previous(newest_first, dict(present), new, cfg.changelog_fold_prereleases)
     git = project.git
-    head = git.run("rev-parse", "HEAD^{commit}")
+    head = git.head()
+    if head is None:
+        return Exact("the repository has no commit")
     since = cliff.commit(previous[0]) if previous is not None else None
     if since == head:
         return Exact("the previous release is tagged at HEAD")

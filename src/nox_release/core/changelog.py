@@ -13,9 +13,11 @@ import contextlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import itemgetter
 
 from nox_release._errors import ReleaseError
-from nox_release.core.mdscan import UNDERLINE, ListLines, TextLines, candidates, walk
+from nox_release.core.mdscan import UNDERLINE, ListLines, TextLines, headings_of, walk
 from nox_release.core.tags import TagFormat
 from nox_release.core.version import Version
 
@@ -86,7 +88,7 @@ def _release_names(releases: Iterable[Release]) -> dict[str, str]:
 
 def _tags_have_digits(releases: Iterable[Release]) -> bool:
     """Whether every tag holds a digit, as every version does (so a name without one is none)."""
-    return all(_DIGIT.search(tag) for tag, _ in releases)
+    return all(map(_DIGIT.search, map(itemgetter(0), releases)))
 
 
 def _named(text: str, names: Mapping[str, str]) -> Iterator[str]:
@@ -112,7 +114,7 @@ class _Section:
 
 def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
     """``(line index, level, text)`` of each Markdown heading, ATX or setext, outside fences."""
-    return list(walk(lines, candidates(lines)))
+    return headings_of(lines)
 
 
 def _section_ends(found: Sequence[tuple[int, int, str]], total: int) -> list[int]:
@@ -149,9 +151,10 @@ def release_sections(
     names = _release_names(releases)
     digits_only = _tags_have_digits(releases)  # then a text without one names no release
     out: dict[str, _Section] = {}
-    for n, (i, level, text) in enumerate(found_headings):
-        if digits_only and _DIGIT.search(text) is None:
-            continue
+    texts = map(itemgetter(2), found_headings)
+    digits = compress(count(), map(_DIGIT.search, texts)) if digits_only else None
+    for n in range(len(found_headings)) if digits is None else digits:
+        i, level, text = found_headings[n]
         tag = next((t for t in _named(text, names) if t not in out), None)
         if tag is not None:
             out[tag] = _Section(tag, i, _section_end(found_headings, n, len(lines)), level)
@@ -279,7 +282,7 @@ def merge_changelog(existing: str, rendered: str, *, releases: Sequence[Release]
     heading, whose entries move into the new (newest) section. Without a release heading it goes
     at the end. Every other byte of the file stays as it was.
     """
-    newline = "\r\n" if "\r\n" in existing else "\n"
+    newline = "\r\n" if "\r" in existing and "\r\n" in existing else "\n"
     block = as_block(rendered, newline)
     if not block:
         return existing
@@ -289,7 +292,7 @@ def merge_changelog(existing: str, rendered: str, *, releases: Sequence[Release]
         lines, found = text_lines, walk(text_lines, text_lines.candidates())
     else:
         listed = existing.splitlines(keepends=True)
-        lines, found = ListLines(listed), walk(listed, candidates(listed))
+        lines, found = ListLines(listed), iter(headings_of(listed))
     where = _insertion(lines, found, releases)
     if where is None:
         head = existing.rstrip("\r\n") + newline + newline if existing.strip() else ""

@@ -8,8 +8,10 @@ only they go through the line-by-line rules, with the same result as reading eve
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import compress, count, repeat
 
 Heading = tuple[int, int, str]  # (line index, level, text)
 
@@ -56,9 +58,9 @@ class _Scanner:
     Read in windows that grow, so that a reader stopping early reads little.
     """
 
-    def __init__(self, joined: str, sep: str, eol: str) -> None:
+    def __init__(self, joined: str, sep: str, eol: str, *, heads: bool = True) -> None:
         self.joined, self.sep = joined, sep
-        self.heads = re.compile(re.escape(sep) + "#")
+        self.heads = re.compile(re.escape(sep) + "#") if heads else None
         self.others = [re.compile(c + r"[ \t]*+\r?" + eol) for c in "-=" if c in joined]
         self.fences = [re.compile(f) for f in ("```", "~~~") if f[0] in joined]
 
@@ -67,7 +69,9 @@ class _Scanner:
 
     def _window(self, start: int, end: int) -> list[int]:
         """The candidates starting in ``[start, end)`` (``start``: a line's start)."""
-        found = [m.end() - 1 for m in self.heads.finditer(self.joined, max(start - 1, 0), end)]
+        found = []
+        if self.heads is not None:
+            found = [m.end() - 1 for m in self.heads.finditer(self.joined, max(start - 1, 0), end)]
         extra = [
             self._line_start(m.start())
             for rx in self.others
@@ -81,6 +85,16 @@ class _Scanner:
         if start == 0:
             extra.append(0)
         return sorted({*found, *extra}) if extra else found
+
+    def every(self) -> list[tuple[int, int]]:
+        """``(line index, offset)`` of every candidate line, in order, the first line always."""
+        joined, sep, at, index = self.joined, self.sep, 0, 0
+        out = []
+        for line in self._window(0, len(joined)):
+            index += joined.count(sep, at, line)
+            at = line
+            out.append((index, line))
+        return out
 
     def lines(self) -> Iterator[tuple[int, int]]:
         """``(line index, offset)`` of the candidate lines, in order, the first line always."""
@@ -164,21 +178,53 @@ class ListLines:
         return self.lines[index]
 
 
-def candidates(lines: Sequence[str]) -> Iterable[int]:
-    """Indices of ``lines`` that can be a fence, a heading or an underline (a superset), in order."""
+#: :func:`atx` of each line of a NUL-separated run: its hashes and text, or nothing. The text is
+#: the longest run that does not end in a blank or newline, nor in a carriage return the end of
+#: the line can follow: the shortest one the regex's lazy ``.*?`` can take.
+_ATX_ALL = re.compile(
+    r"(#{1,6})[ \t]++((?:[^\n\x00]*(?:[^ \t\r\n\x00]|\r(?!\n?\n?\x00)))?)[ \t]*\r?\n?\n?\x00"
+    r"|[^\x00]*\x00"
+)
+#: :data:`_LINK_TARGET` kept inside one text of a NUL-separated run.
+_LINK_TARGET_IN_RUN = re.compile(r"\]\([^)\x00]*\)|<[a-z]+://[^>\x00]*>")
+
+
+def atx_all(lines: Sequence[str]) -> list[tuple[int, str] | None]:
+    """``(level, text without links' targets)`` of each line as :func:`atx` reads it, in one
+    pass (no line holds a NUL)."""
     if not lines:
         return []
-    joined = "".join(lines)
-    if "\x00" in joined:
-        return range(len(lines))
-    return (i for i, _ in _Scanner("\x00".join(lines), "\x00", r"\n?\n?(?=\x00|\Z)").lines())
+    found = _ATX_ALL.findall("\x00".join(lines) + "\x00")
+    titles = _LINK_TARGET_IN_RUN.sub("]", "\x00".join(t for _, t in found)).split("\x00")
+    return [(len(h), t) if h else None for (h, _), t in zip(found, titles, strict=True)]
 
 
-def walk(lines: Sequence[str] | TextLines | ListLines, indices: Iterable[int]) -> Iterator[Heading]:
+def headings_of(lines: Sequence[str]) -> list[Heading]:
+    """``(line index, level, text)`` of each heading of ``lines``, ATX or setext, outside fences."""
+    if not lines:
+        return []
+    if "\x00" in "".join(lines):
+        return list(walk(lines, range(len(lines))))
+    heads = list(compress(count(), map(str.startswith, lines, repeat("#"))))
+    parsed = dict(zip(heads, atx_all([lines[i] for i in heads]), strict=True))
+    joined = "\x00".join(lines) + "\x00"  # each line ends in a NUL: no "\\Z" to try
+    scan = _Scanner(joined, "\x00", r"\n?\n?\x00", heads=False)
+    others = [i for i, _ in scan.every() if i not in parsed]
+    if not others or (others == [0] and not _FENCE.match(lines[0])):
+        # ATX headings only (and a first line that changes nothing)
+        return [(i, *p) for i, p in parsed.items() if p is not None]
+    return list(walk(lines, heapq.merge(heads, others), parsed))
+
+
+def walk(
+    lines: Sequence[str] | TextLines | ListLines,
+    indices: Iterable[int],
+    parsed: Mapping[int, tuple[int, str] | None] | None = None,
+) -> Iterator[Heading]:
     """``(line index, level, text)`` of each heading, ATX or setext, outside fences, in order.
 
     ``indices``: every line that can be a fence, a heading or an underline, ascending (the
-    others change nothing).
+    others change nothing); ``parsed``: :func:`atx_all` of the lines starting with ``#``.
     """
     in_fence = False
     last = -2  # the line of the last heading
@@ -189,11 +235,12 @@ def walk(lines: Sequence[str] | TextLines | ListLines, indices: Iterable[int]) -
             continue
         if in_fence:
             continue
-        atx_heading = atx(line) if line[:1] == "#" else None
-        if atx_heading is not None:
-            last = i
-            yield i, atx_heading[0], _unlinked(atx_heading[1])
-            continue
+        if line[:1] == "#":
+            found = atx(line) if parsed is None else parsed[i]
+            if found is not None:
+                last = i
+                yield i, found[0], found[1] if parsed is not None else _unlinked(found[1])
+                continue
         u = UNDERLINE.match(line)
         if u is not None and i > 0 and not _NOT_SETEXT.match(lines[i - 1]):
             if last == i - 1:

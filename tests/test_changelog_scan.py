@@ -18,7 +18,7 @@ import pytest
 from nox_release._errors import ReleaseError
 from nox_release.core import changelog
 from nox_release.core.changelog import MAINTENANCE, Release
-from nox_release.core.mdscan import atx, atx_all
+from nox_release.core.mdscan import atx, atx_headings
 from nox_release.core.version import Version
 
 # -- the oracle: the line-by-line code, as it was ------------------------------------------------
@@ -386,11 +386,12 @@ def test_an_atx_heading_is_read_as_its_regex_reads_it(seed: int) -> None:
     pieces = ["#", " ", "\t", "\r", "\n", "a", "1", "\x0b", "](", ")", "<http://", ">"]
     lines = ["".join(rnd.choices(pieces, k=rnd.randint(0, 14))) for _ in range(2000)]
     expected = []
-    for line in lines:
+    for n, line in enumerate(lines):
         m = _HEADING.match(line)
         assert atx(line) == ((len(m.group(1)), m.group(2)) if m else None)
-        expected.append((len(m.group(1)), _LINK_TARGET.sub("]", m.group(2))) if m else None)
-    assert atx_all(lines) == expected
+        if m is not None:
+            expected.append((n, len(m.group(1)), _LINK_TARGET.sub("]", m.group(2))))
+    assert atx_headings(lines, range(len(lines))) == expected
 
 
 def test_a_heading_named_only_by_a_digitless_tag_is_found() -> None:

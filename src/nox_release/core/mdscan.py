@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import heapq
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import compress, count, repeat
+from itertools import accumulate, compress, count, repeat
 
 Heading = tuple[int, int, str]  # (line index, level, text)
 
@@ -86,15 +87,9 @@ class _Scanner:
             extra.append(0)
         return sorted({*found, *extra}) if extra else found
 
-    def every(self) -> list[tuple[int, int]]:
-        """``(line index, offset)`` of every candidate line, in order, the first line always."""
-        joined, sep, at, index = self.joined, self.sep, 0, 0
-        out = []
-        for line in self._window(0, len(joined)):
-            index += joined.count(sep, at, line)
-            at = line
-            out.append((index, line))
-        return out
+    def starts(self) -> list[int]:
+        """The offsets of every candidate line, in order, the first line's always."""
+        return self._window(0, len(self.joined))
 
     def lines(self) -> Iterator[tuple[int, int]]:
         """``(line index, offset)`` of the candidate lines, in order, the first line always."""
@@ -189,42 +184,53 @@ _ATX_ALL = re.compile(
 _LINK_TARGET_IN_RUN = re.compile(r"\]\([^)\x00]*\)|<[a-z]+://[^>\x00]*>")
 
 
-def atx_all(lines: Sequence[str]) -> list[tuple[int, str] | None]:
-    """``(level, text without links' targets)`` of each line as :func:`atx` reads it, in one
-    pass (no line holds a NUL)."""
-    if not lines:
+def atx_headings(lines: Sequence[str], indices: Sequence[int]) -> list[Heading]:
+    """``(line index, level, text without links' targets)`` of the lines at ``indices`` that
+    :func:`atx` reads as headings, read in one pass (no line holds a NUL)."""
+    if not indices:
         return []
-    found = _ATX_ALL.findall("\x00".join(lines) + "\x00")
-    titles = _LINK_TARGET_IN_RUN.sub("]", "\x00".join(t for _, t in found)).split("\x00")
-    return [(len(h), t) if h else None for (h, _), t in zip(found, titles, strict=True)]
+    found = _ATX_ALL.findall("\x00".join([lines[i] for i in indices]) + "\x00")
+    titles = _LINK_TARGET_IN_RUN.sub("]", "\x00".join([t for _, t in found])).split("\x00")
+    return [(i, len(h), t) for i, (h, _), t in zip(indices, found, titles, strict=True) if h]
 
 
 def headings_of(lines: Sequence[str]) -> list[Heading]:
     """``(line index, level, text)`` of each heading of ``lines``, ATX or setext, outside fences."""
     if not lines:
         return []
-    if "\x00" in "".join(lines):
-        return list(walk(lines, range(len(lines))))
     heads = list(compress(count(), map(str.startswith, lines, repeat("#"))))
-    parsed = dict(zip(heads, atx_all([lines[i] for i in heads]), strict=True))
-    joined = "\x00".join(lines) + "\x00"  # each line ends in a NUL: no "\\Z" to try
-    scan = _Scanner(joined, "\x00", r"\n?\n?\x00", heads=False)
-    others = [i for i, _ in scan.every() if i not in parsed]
+    others = _others(lines)
+    if "\x00" in "".join([lines[i] for i in heads]):
+        return list(walk(lines, range(len(lines))))
+    found = atx_headings(lines, heads)
     if not others or (others == [0] and not _FENCE.match(lines[0])):
-        # ATX headings only (and a first line that changes nothing)
-        return [(i, *p) for i, p in parsed.items() if p is not None]
-    return list(walk(lines, heapq.merge(heads, others), parsed))
+        return found  # ATX headings only (and a first line that changes nothing)
+    parsed = {i: (level, text) for i, level, text in found}
+    return list(walk(lines, heapq.merge(heads, [i for i in others if i not in parsed]), parsed))
+
+
+def _others(lines: Sequence[str]) -> list[int]:
+    """The lines that can open a fence or underline a heading (a superset), and the first one.
+
+    Lines are joined with NULs; a NUL inside a line makes more candidates, never fewer.
+    """
+    scan = _Scanner("\x00".join(lines) + "\x00", "\x00", r"\n?\n?\x00", heads=False)
+    starts = scan.starts()
+    if starts == [0]:
+        return [0]
+    ends = list(accumulate(len(line) + 1 for line in lines))  # past each line's NUL
+    return sorted({bisect_right(ends, start) for start in starts})
 
 
 def walk(
     lines: Sequence[str] | TextLines | ListLines,
     indices: Iterable[int],
-    parsed: Mapping[int, tuple[int, str] | None] | None = None,
+    parsed: Mapping[int, tuple[int, str]] | None = None,
 ) -> Iterator[Heading]:
     """``(line index, level, text)`` of each heading, ATX or setext, outside fences, in order.
 
     ``indices``: every line that can be a fence, a heading or an underline, ascending (the
-    others change nothing); ``parsed``: :func:`atx_all` of the lines starting with ``#``.
+    others change nothing); ``parsed``: the ATX headings among them, when read already.
     """
     in_fence = False
     last = -2  # the line of the last heading
@@ -236,7 +242,7 @@ def walk(
         if in_fence:
             continue
         if line[:1] == "#":
-            found = atx(line) if parsed is None else parsed[i]
+            found = atx(line) if parsed is None else parsed.get(i)
             if found is not None:
                 last = i
                 yield i, found[0], found[1] if parsed is not None else _unlinked(found[1])

@@ -12,7 +12,7 @@ import heapq
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate
 
 Heading = tuple[int, int, str]  # (line index, level, text)
 
@@ -198,7 +198,7 @@ def headings_of(lines: Sequence[str]) -> list[Heading]:
     """``(line index, level, text)`` of each heading of ``lines``, ATX or setext, outside fences."""
     if not lines:
         return []
-    heads = list(compress(count(), map(str.startswith, lines, repeat("#"))))
+    heads = [i for i, line in enumerate(lines) if line[:1] == "#"]
     others = _others(lines)
     if "\x00" in "".join([lines[i] for i in heads]):
         return list(walk(lines, range(len(lines))))

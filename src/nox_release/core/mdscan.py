@@ -218,8 +218,13 @@ def _others(lines: Sequence[str]) -> list[int]:
     starts = scan.starts()
     if starts == [0]:
         return [0]
-    ends = list(accumulate(len(line) + 1 for line in lines))  # past each line's NUL
-    return sorted({bisect_right(ends, start) for start in starts})
+    lengths = list(accumulate(map(len, lines)))
+
+    def end(index: int) -> int:  # past the line's NUL
+        return lengths[index] + index + 1
+
+    every = range(len(lines))
+    return sorted({bisect_right(every, start, key=end) for start in starts})
 
 
 def walk(

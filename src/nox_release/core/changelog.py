@@ -131,7 +131,10 @@ def _section_ends(found: Sequence[tuple[int, int, str]], total: int) -> list[int
 def _section_end(found: Sequence[tuple[int, int, str]], n: int, total: int) -> int:
     """Where heading ``n``'s section ends (as :func:`_section_ends` says, for one heading)."""
     level = found[n][1]
-    return next((found[j][0] for j in range(n + 1, len(found)) if found[j][1] <= level), total)
+    for j in range(n + 1, len(found)):
+        if found[j][1] <= level:
+            return found[j][0]
+    return total
 
 
 def release_sections(

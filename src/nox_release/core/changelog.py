@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import itemgetter
 
 from nox_release._errors import ReleaseError
+from nox_release.core.mdscan import UNDERLINE, ListLines, TextLines, headings_of, walk
 from nox_release.core.tags import TagFormat
 from nox_release.core.version import Version
 
@@ -59,9 +62,9 @@ def exact_pattern(tags: Iterable[str]) -> str | None:
 
 
 # -- finding the releases a changelog already has --------------------------------------------
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*\r?\n?$")
-_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
-_LINK_TARGET = re.compile(r"\]\([^)]*\)|<[a-z]+://[^>]*>")
+_DIGIT = re.compile(r"\d")
+#: A PEP 440 version whose SemVer form is itself ("1.2.3").
+_PLAIN = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 
 
 #: Words of a heading that can name a release: tag-like runs, and versions inside them
@@ -75,24 +78,30 @@ def _release_names(releases: Iterable[Release]) -> dict[str, str]:
     names: dict[str, str] = {}
     for tag, version in releases:
         names.setdefault(tag, tag)
-        names.setdefault(version.pep440, tag)
-        with contextlib.suppress(ReleaseError):
-            names.setdefault(version.semver, tag)
+        pep440 = version.pep440
+        names.setdefault(pep440, tag)
+        if _PLAIN.fullmatch(pep440) is None:
+            with contextlib.suppress(ReleaseError):
+                names.setdefault(version.semver, tag)
     return names
 
 
-def _named(text: str, names: Mapping[str, str]) -> list[str]:
+def _tags_have_digits(releases: Iterable[Release]) -> bool:
+    """Whether every tag holds a digit, as every version does (so a name without one is none)."""
+    return all(map(_DIGIT.search, map(itemgetter(0), releases)))
+
+
+def _named(text: str, names: Mapping[str, str]) -> Iterator[str]:
     """The tags ``text`` names as whole words (``1.1.0`` does not name ``1.1.0rc1``)."""
-    out = []
     for word in _WORD.finditer(text):
-        candidates = [word.group(0)]
-        candidates += [m.group(0) for m in _VERSION_IN_WORD.finditer(word.group(0))]
-        for candidate in candidates:
-            tag = names.get(candidate.rstrip(".+!-/"))
-            if tag is not None:
-                out.append(tag)
-                break
-    return out
+        tag = names.get(word.group(0).rstrip(".+!-/"))
+        if tag is None:
+            for m in _VERSION_IN_WORD.finditer(word.group(0)):
+                tag = names.get(m.group(0).rstrip(".+!-/"))
+                if tag is not None:
+                    break
+        if tag is not None:
+            yield tag
 
 
 @dataclass(frozen=True)
@@ -103,32 +112,9 @@ class _Section:
     level: int
 
 
-#: A setext underline: ``===`` (level 1) or ``---`` (level 2) under a line of text.
-_UNDERLINE = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*\r?\n?$")
-_NOT_SETEXT = re.compile(r"^\s*$|^[ \t]{0,3}(?:[-*+>][ \t]|\||#|\d+[.)](?:[ \t]|$))")
-
-
 def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
     """``(line index, level, text)`` of each Markdown heading, ATX or setext, outside fences."""
-    out: list[tuple[int, int, str]] = []
-    in_fence = False
-    for i, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        m = _HEADING.match(line)
-        if m is not None:
-            out.append((i, len(m.group(1)), _LINK_TARGET.sub("]", m.group(2))))
-            continue
-        u = _UNDERLINE.match(line)
-        if u is not None and i > 0 and not _NOT_SETEXT.match(lines[i - 1]):
-            if out and out[-1][0] == i - 1:
-                continue
-            level = 1 if u.group(1).startswith("=") else 2
-            out.append((i - 1, level, _LINK_TARGET.sub("]", lines[i - 1].strip())))
-    return out
+    return headings_of(lines)
 
 
 def _section_ends(found: Sequence[tuple[int, int, str]], total: int) -> list[int]:
@@ -140,6 +126,15 @@ def _section_ends(found: Sequence[tuple[int, int, str]], total: int) -> list[int
             ends[open_.pop()] = i
         open_.append(n)
     return ends
+
+
+def _section_end(found: Sequence[tuple[int, int, str]], n: int, total: int) -> int:
+    """Where heading ``n``'s section ends (as :func:`_section_ends` says, for one heading)."""
+    level = found[n][1]
+    for j in range(n + 1, len(found)):
+        if found[j][1] <= level:
+            return found[j][0]
+    return total
 
 
 def release_sections(
@@ -157,12 +152,15 @@ def release_sections(
     """
     found_headings = headings(lines) if found is None else found
     names = _release_names(releases)
-    ends = _section_ends(found_headings, len(lines))
+    digits_only = _tags_have_digits(releases)  # then a text without one names no release
     out: dict[str, _Section] = {}
-    for n, (i, level, text) in enumerate(found_headings):
+    texts = map(itemgetter(2), found_headings)
+    digits = compress(count(), map(_DIGIT.search, texts)) if digits_only else None
+    for n in range(len(found_headings)) if digits is None else digits:
+        i, level, text = found_headings[n]
         tag = next((t for t in _named(text, names) if t not in out), None)
         if tag is not None:
-            out[tag] = _Section(tag, i, ends[n], level)
+            out[tag] = _Section(tag, i, _section_end(found_headings, n, len(lines)), level)
     return out
 
 
@@ -173,6 +171,8 @@ _UNRELEASED = re.compile(r"\bunreleased\b", re.IGNORECASE)
 
 def heading_version(text: str) -> Version | None:
     """The version a release heading names, whatever its style, or None."""
+    if _DIGIT.search(text) is None:
+        return None
     for m in _ANY_VERSION.finditer(text):
         with contextlib.suppress(ReleaseError):
             return Version.parse(m.group(1).rstrip(".-"))
@@ -200,7 +200,7 @@ def layout(lines: Sequence[str], *, found: Sequence[tuple[int, int, str]] | None
         if version is None and _UNRELEASED.search(text) and unreleased is None and first is None:
             unreleased = i
             body_start = i + (
-                2 if _UNDERLINE.match(lines[i + 1] if i + 1 < len(lines) else "") else 1
+                2 if UNDERLINE.match(lines[i + 1] if i + 1 < len(lines) else "") else 1
             )
             body = (body_start, _section_ends(found, len(lines))[n])
         if version is not None:
@@ -223,7 +223,7 @@ def fill_empty(text: str) -> str:
         if heading_version(title) is None:
             continue
         end = next((j for j, lv, _ in found[n + 1 :] if lv <= level), len(lines))
-        start = i + 2 if i + 1 < len(lines) and _UNDERLINE.match(lines[i + 1]) else i + 1
+        start = i + 2 if i + 1 < len(lines) and UNDERLINE.match(lines[i + 1]) else i + 1
         if not any(line.strip() for line in lines[start:end]):
             lines[start:end] = ["", MAINTENANCE, ""] if end < len(lines) else ["", MAINTENANCE]
     return "\n".join(lines)
@@ -250,6 +250,33 @@ def _with_entries(block: str, entries: str, newline: str) -> str:
     return head + newline + newline + entries + newline + rest
 
 
+def _insertion(
+    lines: TextLines | ListLines, found: Iterable[tuple[int, int, str]], releases: Sequence[Release]
+) -> tuple[int, int | None, bool] | None:
+    """Where the block goes: ``(start, end, True)``: the ``[Unreleased]`` entries' lines (end
+    None: the last line); ``(at, None, False)``: above line ``at``; None: at the end.
+
+    Only the headings down to the first one naming a version are read (and, below an
+    ``[Unreleased]`` heading, down to the end of its section): :func:`layout` and
+    :func:`release_sections` give the same on the whole file.
+    """
+    names: dict[str, str] | None = None
+    digits_only = _tags_have_digits(releases)
+    named = None
+    heads = iter(found)
+    for i, level, text in heads:
+        if heading_version(text) is not None:
+            return (i if named is None else named), None, False
+        if _UNRELEASED.search(text):
+            underlined = lines.exists(i + 1) and UNDERLINE.match(lines[i + 1]) is not None
+            end = next((j for j, lv, _ in heads if lv <= level), None)
+            return i + (2 if underlined else 1), end, True
+        if named is None and (not digits_only or _DIGIT.search(text) is not None):
+            names = _release_names(releases) if names is None else names
+            named = i if next(_named(text, names), None) is not None else None
+    return None if named is None else (named, None, False)
+
+
 def merge_changelog(existing: str, rendered: str, *, releases: Sequence[Release] = ()) -> str:
     """``existing`` with ``rendered`` (the new releases, without header) inserted; nothing lost.
 
@@ -258,26 +285,27 @@ def merge_changelog(existing: str, rendered: str, *, releases: Sequence[Release]
     heading, whose entries move into the new (newest) section. Without a release heading it goes
     at the end. Every other byte of the file stays as it was.
     """
-    newline = "\r\n" if "\r\n" in existing else "\n"
+    newline = "\r\n" if "\r" in existing and "\r\n" in existing else "\n"
     block = as_block(rendered, newline)
     if not block:
         return existing
-    lines = existing.splitlines(keepends=True)
-    found = headings(lines)
-    lay = layout(lines, found=found)
-    starts = [s.start for s in release_sections(lines, releases, found=found).values()]
-    if lay.first_release is not None:
-        starts.append(lay.first_release)
-    if lay.unreleased is not None and lay.unreleased_body is not None:
-        start, end = lay.unreleased_body
-        entries = "".join(lines[start:end]).strip("\r\n")
-        if entries.strip():
-            block = _with_entries(block, entries, newline)
-            return "".join(lines[:start]) + newline + block + "".join(lines[end:])
-        return "".join(lines[:end]) + block + "".join(lines[end:])
-    if starts:
-        at = min(starts)
-        return "".join(lines[:at]) + block + "".join(lines[at:])
-    head = "".join(lines)
-    head = head.rstrip("\r\n") + newline + newline if head.strip() else ""
-    return head + block.rstrip("\r\n") + newline
+    text_lines = TextLines.of(existing)
+    lines: TextLines | ListLines
+    if text_lines is not None:
+        lines, found = text_lines, walk(text_lines, text_lines.candidates())
+    else:
+        listed = existing.splitlines(keepends=True)
+        lines, found = ListLines(listed), iter(headings_of(listed))
+    where = _insertion(lines, found, releases)
+    if where is None:
+        head = existing.rstrip("\r\n") + newline + newline if existing.strip() else ""
+        return head + block.rstrip("\r\n") + newline
+    first, last, unreleased = where
+    at = lines.offset(first)
+    if not unreleased:
+        return existing[:at] + block + existing[at:]
+    end = len(existing) if last is None else lines.offset(last)
+    entries = existing[at:end].strip("\r\n")
+    if entries.strip():
+        return existing[:at] + newline + _with_entries(block, entries, newline) + existing[end:]
+    return existing[:end] + block + existing[end:]

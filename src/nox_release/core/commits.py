@@ -88,6 +88,9 @@ class ConventionalCommit(NamedTuple):
     """The text of the ``BREAKING CHANGE:`` footer, when there is one."""
 
 
+_new = tuple.__new__
+
+
 def parse_commit(message: str, sha: str = "") -> ConventionalCommit | None:
     """Parse a full commit message; None when it does not follow Conventional Commits.
 
@@ -112,7 +115,8 @@ def parse_commit(message: str, sha: str = "") -> ConventionalCommit | None:
         if footer is not None:
             breaking = True
             note = (footer.group("note") or "").strip() or None
-    return ConventionalCommit(ctype.lower(), scope, description, breaking, header, sha, note)
+    fields = (ctype.lower(), scope, description, breaking, header, sha, note)
+    return _new(ConventionalCommit, fields)  # tuple.__new__: a third of the named tuple's
 
 
 #: The rewrites both readers apply to a message before parsing it: nox-release here, and git-cliff
@@ -148,8 +152,16 @@ _COMPILED = tuple(
 )
 
 
-def _preprocess(text: str) -> str:
-    for rx, repl, needs in _COMPILED:
+# The preprocessors a single line can need (the last one needs a "\n"), and one search for
+# any of their texts: a text holding none of them is left as it is.
+_LINE_PRE = _COMPILED[:-1]
+_LINE_NEED = re.compile("|".join(re.escape(n) for needs in PREPROCESSOR_NEEDS[:-1] for n in needs))
+
+
+def _preprocess(
+    text: str, compiled: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
+) -> str:
+    for rx, repl, needs in compiled:
         for need in needs:
             if need in text:
                 text = rx.sub(repl, text)
@@ -165,15 +177,36 @@ def parse_message(message: str, sha: str = "") -> list[ConventionalCommit]:
     a squash merge's ``* feat: ...`` lines are one each, a ``BREAKING CHANGE:`` footer makes
     its header breaking, and ``Revert "..."`` is a ``revert``.
     """
-    text = _preprocess(message.strip().replace("\r\n", "\n"))
-    if not text.startswith(_SPLIT_HEADER + "\n"):
+    text = message.strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if _LINE_NEED.search(text) is not None:
+        text = _preprocess(text, _LINE_PRE)
+    if "\n" not in text:  # the last preprocessor (the split) needs a line break
         commit = parse_commit(text, sha)
         return [] if commit is None else [commit]
+    return _lines(text, sha)
+
+
+def _lines(text: str, sha: str) -> list[ConventionalCommit]:
+    """The commits of a split message's lines, each preprocessed again (the whole text was).
+
+    A line gives one only when it holds ": " or, preprocessed, gets one (``Revert "``,
+    ``BREAKING``); a text with no preprocessor's text in it has none in any line either.
+    """
     out = []
-    for line in text.split("\n")[2:]:
-        commit = parse_commit(_preprocess(line), sha) if line.strip() else None
-        if commit is not None:
-            out.append(commit)
+    if _LINE_NEED.search(text) is None:
+        for line in text.split("\n"):
+            if ": " in line:
+                commit = parse_commit(line, sha)
+                if commit is not None:
+                    out.append(commit)
+        return out
+    for line in text.split("\n"):
+        if ": " in line or 'Revert "' in line or "BREAKING" in line:
+            commit = parse_commit(_preprocess(line, _LINE_PRE), sha)
+            if commit is not None:
+                out.append(commit)
     return out
 
 

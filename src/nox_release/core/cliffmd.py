@@ -68,6 +68,21 @@ _TAG = re.compile(r"<[^>]*>")
 #: not known, always run). The texts are tested first: most lines match no preprocessor.
 Preprocessors = list[tuple[re.Pattern[str], str, tuple[str, ...]]]
 _NEEDS = dict(zip(PREPROCESSORS, PREPROCESSOR_NEEDS, strict=True))
+# The forge's link preprocessors (core.forge): "#12" / "!12" -> "[#12](<url>/12)".
+_LEAD = r"(^|[^\[\w&/])"
+_LINKS = (_LEAD + r"#([0-9]+)\b", _LEAD + r"!([0-9]+)\b")
+_LINK_REPLACE = re.compile(r"\$\{1\}\[[#!]\$\{2\}\]\([^$\s()]*/\$\{2\}\)\Z")
+_SPLIT = "nox-release: split\n\n"  # the shipped last preprocessor's line for a multi-line text
+_SPLIT_WHOLE = ("split", None, False)  # how git-cliff reads a text that begins with it
+
+
+class _Compiled(Preprocessors):
+    """Compiled preprocessors, with what lets :func:`entries_of` skip work for them."""
+
+    line_need: re.Pattern[str] | None
+    """Any of the texts they need that fits in a line (None: one of them needs no text)."""
+    shipped: bool
+    """The shipped ones then the forge's links: only lines with ":" can be listed."""
 
 
 def _needs(pattern: str, replace: str) -> tuple[str, ...]:
@@ -82,10 +97,20 @@ def _needs(pattern: str, replace: str) -> tuple[str, ...]:
 
 
 def _compile(preprocessors: Iterable[tuple[str, str]]) -> Preprocessors:
-    out = []
-    for pattern, replace in preprocessors:
+    out = _Compiled()
+    given = list(preprocessors)
+    for pattern, replace in given:
         repl = re.sub(r"\$\{(\d+)\}|\$(\d+)", lambda m: rf"\g<{m.group(1) or m.group(2)}>", replace)
         out.append((re.compile(pattern), repl, _needs(pattern, replace)))
+    needs = [n for _, _, ns in out for n in ns if "\n" not in n]
+    known = all(ns for _, _, ns in out)
+    out.line_need = re.compile("|".join(map(re.escape, needs))) if known and needs else None
+    extra = given[len(PREPROCESSORS) :]
+    out.shipped = (
+        out.line_need is not None
+        and tuple(given[: len(PREPROCESSORS)]) == PREPROCESSORS
+        and all(p in _LINKS and _LINK_REPLACE.match(r) for p, r in extra)
+    )
     return out
 
 
@@ -128,11 +153,51 @@ def entries_of(
     itself; a line that is not a Conventional Commit (``fixes x``, a one-line ``fix typo``) matches
     no group and is left out, as the version decision leaves it out.
     """
-    text = _process(message.strip(_WS), pre)
+    text = message.strip(_WS)
+    if isinstance(pre, _Compiled) and pre.shipped and pre.line_need is not None:
+        if pre.line_need.search(text) is None:
+            if "\n" in text:  # only the split applies, to the text and to none of its lines
+                return _split_entries(text, pre, False)
+            whole = _conv(text)  # no preprocessor applies to the text nor to its one line
+            kept, group = _group(text, bool(whole and whole[2]))
+            return ([(*whole, group) if whole else (text, None, None, group)]) if kept else []
+        text = _process(text, pre)
+        if text.startswith(_SPLIT):
+            return _split_entries(text[len(_SPLIT) :], pre, True)
+    else:
+        text = _process(text, pre)
+    return _entries(text, pre)
+
+
+_Read = list[tuple[str, str | None, bool | None, str | None]]
+
+
+def _split_entries(text: str, pre: Preprocessors, process: bool) -> _Read:
+    """The entries of the lines of a split text (the shipped preprocessors, forge links).
+
+    git-cliff reads the whole text as ``nox-release: split`` and lists each line its parsers
+    group: only a line with ":", or with ``Revert "`` that a preprocessor turns into one, can be.
+    """
+    out: _Read = []
+    revert = process and 'Revert "' in text
+    for raw in text.split("\n"):
+        if ":" in raw or (revert and 'Revert "' in raw):
+            line = raw[:-1] if raw.endswith("\r") else raw
+            if process:
+                line = _process(line, pre)
+            conv = _conv(line) or _SPLIT_WHOLE
+            kept, group = _group(line, conv[2])
+            if kept:
+                out.append((*conv, group))
+    return out
+
+
+def _entries(text: str, pre: Preprocessors) -> _Read:
+    """The entries of a preprocessed text, every line read again."""
     whole = _conv(text)
     if not _group(text, bool(whole and whole[2]))[0]:
         return []
-    out: list[tuple[str, str | None, bool | None, str | None]] = []
+    out: _Read = []
     for raw in text.split("\n"):
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line:

@@ -120,6 +120,25 @@ _M_WS = (
 _Entry = tuple[str, str | None, bool | None, str | None]
 
 
+def _m_needs(pattern: str, replace: str) -> tuple[str, ...]:
+    known = dict(zip(PREPROCESSORS, PREPROCESSOR_NEEDS, strict=True)).get((pattern, replace))
+    if known is not None:
+        return known
+    if "#([0-9]+)" in pattern:
+        return ("#",)
+    if "!([0-9]+)" in pattern:
+        return ("!",)
+    return ()
+
+
+def _m_compile(preprocessors: list[tuple[str, str]]) -> Preprocessors:
+    out: Preprocessors = []
+    for pattern, replace in preprocessors:
+        repl = re.sub(r"\$\{(\d+)\}|\$(\d+)", lambda m: rf"\g<{m.group(1) or m.group(2)}>", replace)
+        out.append((re.compile(pattern), repl, _m_needs(pattern, replace)))
+    return out
+
+
 def _m_process(text: str, pre: Preprocessors) -> str:
     for rx, repl, needs in pre:
         if needs:
@@ -227,11 +246,11 @@ LINES = [
     "* feat(): empty",
     "* BREAKING-CHANGE: bulleted footer",
     "* BREAKING CHANGE: bulleted footer",
-    "- Revert \"feat: a\"",
+    '- Revert "feat: a"',
     'Revert "feat: a"',
     'Revert "x',
     "Revert x",
-    "  Revert \"indented\"",
+    '  Revert "indented"',
     "BREAKING CHANGE: renamed",
     "BREAKING-CHANGE: renamed",
     "BREAKING CHANGE:",
@@ -288,21 +307,22 @@ def _genrepo_messages() -> list[str]:
 
 MESSAGES = _messages()
 GENREPO = _genrepo_messages()
-_GITHUB = Forge("github", "https://github.com/o/r").preprocessors()
-_GITLAB = Forge("gitlab", "https://gitlab.com/g/r").preprocessors()
-PRE = {
-    "shipped": DefaultTemplate().preprocessors(PREPROCESSORS),
-    "github": DefaultTemplate().preprocessors(
-        [*PREPROCESSORS, *((p["pattern"], p["replace"]) for p in _GITHUB)]
-    ),
-    "gitlab": DefaultTemplate().preprocessors(
-        [*PREPROCESSORS, *((p["pattern"], p["replace"]) for p in _GITLAB)]
-    ),
-    "extra": DefaultTemplate(extra_preprocessors=((r"(?m)^Merged (\w+)", "feat: $1"),)).preprocessors(
-        PREPROCESSORS
-    ),
-    "reordered": DefaultTemplate().preprocessors(reversed(PREPROCESSORS)),
+_GITHUB = [
+    (p["pattern"], p["replace"]) for p in Forge("github", "https://github.com/o/r").preprocessors()
+]
+_GITLAB = [
+    (p["pattern"], p["replace"]) for p in Forge("gitlab", "https://gitlab.com/g/r").preprocessors()
+]
+GIVEN = {
+    "shipped": list(PREPROCESSORS),
+    "github": [*PREPROCESSORS, *_GITHUB],
+    "gitlab": [*PREPROCESSORS, *_GITLAB],
+    "extra": [*PREPROCESSORS, (r"(?m)^Merged (\w+)", "feat: $1")],
+    "reordered": list(reversed(PREPROCESSORS)),
+    "links only": _GITLAB,
 }
+PRE = {name: DefaultTemplate().preprocessors(given) for name, given in GIVEN.items()}
+ORACLE_PRE = {name: _m_compile(given) for name, given in GIVEN.items()}
 
 
 @pytest.mark.parametrize("messages", [MESSAGES, GENREPO], ids=["tricky", "genrepo"])
@@ -317,7 +337,7 @@ def test_entries_of_is_the_line_by_line_reading(messages: list[str], name: str) 
     pre = PRE[name]
     plain = list(pre)  # a plain list: no shortcut known for it
     for message in messages:
-        expected = oracle_entries_of(message, pre)
+        expected = oracle_entries_of(message, ORACLE_PRE[name])
         assert entries_of(message, pre) == expected, message
         assert entries_of(message, plain) == expected, message
 
@@ -330,3 +350,8 @@ def test_the_messages_cover_what_the_readers_find() -> None:
     assert {"revert", "perf", "refs"} <= {c.type for c in found}
     groups = {e[3] for m in MESSAGES for e in oracle_entries_of(m, PRE["github"])}
     assert {"<!-- 1 -->Added", "<!-- 6 -->Security", "<!-- 4 -->Removed", None} <= groups
+
+
+def test_the_shortcuts_are_taken_for_the_shipped_preprocessors_and_the_forges_links() -> None:
+    assert [PRE[name].shipped for name in GIVEN]  # type: ignore[attr-defined] == [True] * 3 + [False] * 3
+    assert PRE["github"][-1][0].pattern.startswith("#")  # the links are found from their "#"

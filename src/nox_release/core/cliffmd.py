@@ -11,7 +11,7 @@ histories with both and compares.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from nox_release.core.commits import PREPROCESSOR_NEEDS, PREPROCESSORS
@@ -59,6 +59,10 @@ _PARSERS = re.compile(
         )
     )
 )
+# The group of each parser by the index of its (only) capturing group, which lastindex gives.
+_BY_INDEX: list[str | None] = [None] * (_PARSERS.groups + 1)
+for _name, _index in _PARSERS.groupindex.items():
+    _BY_INDEX[_index] = _GROUPS[int(_name[1:])]
 #: Rust's ``char::is_whitespace`` (Tera's ``trim``), which Python's ``str.strip`` is not.
 _WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _TAG = re.compile(r"<[^>]*>")
@@ -66,12 +70,17 @@ _TAG = re.compile(r"<[^>]*>")
 
 #: A preprocessor: its regex, the replacement, and texts one of which a match needs (empty:
 #: not known, always run). The texts are tested first: most lines match no preprocessor.
-Preprocessors = list[tuple[re.Pattern[str], str, tuple[str, ...]]]
+Preprocessors = list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tuple[str, ...]]]
 _NEEDS = dict(zip(PREPROCESSORS, PREPROCESSOR_NEEDS, strict=True))
 # The forge's link preprocessors (core.forge): "#12" / "!12" -> "[#12](<url>/12)".
 _LEAD = r"(^|[^\[\w&/])"
 _LINKS = (_LEAD + r"#([0-9]+)\b", _LEAD + r"!([0-9]+)\b")
-_LINK_REPLACE = re.compile(r"\$\{1\}\[[#!]\$\{2\}\]\([^$\s()]*/\$\{2\}\)\Z")
+_LINK_REPLACE = re.compile(r"\$\{1\}\[[#!]\$\{2\}\]\([^$\s()\\]*/\$\{2\}\)\Z")
+# The same links found from their "#" (a fast search) with the lead looked behind, not taken:
+# the lead of a match is never the end of the one before (digits), so the two are equal.
+_FAST_LINKS = {
+    p: re.compile(f"{p[len(_LEAD)]}(?<![\\[\\w&/]{p[len(_LEAD)]})([0-9]+)\\b") for p in _LINKS
+}
 _SPLIT = "nox-release: split\n\n"  # the shipped last preprocessor's line for a multi-line text
 _SPLIT_WHOLE = ("split", None, False)  # how git-cliff reads a text that begins with it
 
@@ -96,12 +105,41 @@ def _needs(pattern: str, replace: str) -> tuple[str, ...]:
     return ()
 
 
+_REF = re.compile(r"\$\{(\d+)\}|\$(\d+)")
+
+
+def _replacer(rx: re.Pattern[str], replace: str) -> str | Callable[[re.Match[str]], str]:
+    """``replace`` with its ``$1`` / ``${1}`` groups: re's template (slow, in Python), or the
+    same text joined by a function when no backslash makes the template mean more."""
+    pieces = _REF.split(replace)
+    texts = pieces[0::3]
+    groups = [int(a or b) for a, b in zip(pieces[1::3], pieces[2::3], strict=True)]
+    if "\\" in replace or any(g > rx.groups for g in groups):
+        return _REF.sub(lambda m: rf"\g<{m.group(1) or m.group(2)}>", replace)
+    if not groups:
+        return replace
+    first, rest = texts[0], list(zip(groups, texts[1:], strict=True))
+
+    def expand(m: re.Match[str]) -> str:
+        out = first
+        for group, text in rest:
+            out += (m[group] or "") + text
+        return out
+
+    return expand
+
+
 def _compile(preprocessors: Iterable[tuple[str, str]]) -> Preprocessors:
     out = _Compiled()
     given = list(preprocessors)
     for pattern, replace in given:
-        repl = re.sub(r"\$\{(\d+)\}|\$(\d+)", lambda m: rf"\g<{m.group(1) or m.group(2)}>", replace)
-        out.append((re.compile(pattern), repl, _needs(pattern, replace)))
+        if pattern in _LINKS and _LINK_REPLACE.match(replace):  # ${1}[#${2}](...${2})
+            fast = replace[len("${1}") :].replace("${2}", "${1}")
+            rx = _FAST_LINKS[pattern]
+            out.append((rx, _replacer(rx, fast), _needs(pattern, replace)))
+        else:
+            rx = re.compile(pattern)
+            out.append((rx, _replacer(rx, replace), _needs(pattern, replace)))
     needs = [n for _, _, ns in out for n in ns if "\n" not in n]
     known = all(ns for _, _, ns in out)
     out.line_need = re.compile("|".join(map(re.escape, needs))) if known and needs else None
@@ -129,9 +167,10 @@ def _process(text: str, pre: Preprocessors) -> str:
 def _conv(line: str) -> tuple[str, str | None, bool] | None:
     """``(description, scope, breaking)`` when git-cliff reads ``line`` as conventional."""
     m = _HEADER.match(line)
-    if m is None or not m.group("desc").strip(" \t"):
+    if m is None:
         return None
-    return m.group("desc"), m.group("scope"), m.group("bang") is not None
+    _, scope, bang, desc = m.groups()
+    return (desc, scope, bang is not None) if desc.strip(" \t") else None
 
 
 def _group(message: str, breaking: bool) -> tuple[bool, str | None]:
@@ -139,7 +178,7 @@ def _group(message: str, breaking: bool) -> tuple[bool, str | None]:
     m = _PARSERS.match(message)
     if m is None:  # the last parser, '.*', skips
         return breaking, None
-    group = _GROUPS[int(str(m.lastgroup)[1:])]
+    group = _BY_INDEX[m.lastindex or 0]
     return (group is not None or breaking), group
 
 
@@ -161,9 +200,11 @@ def entries_of(
             whole = _conv(text)  # no preprocessor applies to the text nor to its one line
             kept, group = _group(text, bool(whole and whole[2]))
             return ([(*whole, group) if whole else (text, None, None, group)]) if kept else []
-        text = _process(text, pre)
-        if text.startswith(_SPLIT):
-            return _split_entries(text[len(_SPLIT) :], pre, True)
+        split = len(PREPROCESSORS) - 1  # the split: a line of its own before a multi-line text
+        text = _process(text, pre[:split])
+        if "\n" in text:  # the links after it change no line break: read the lines of the rest
+            return _split_entries(_process(text, pre[split + 1 :]), pre, True)
+        text = _process(text, pre[split:])
     else:
         text = _process(text, pre)
     return _entries(text, pre)
@@ -172,7 +213,7 @@ def entries_of(
 _Read = list[tuple[str, str | None, bool | None, str | None]]
 
 
-def _split_entries(text: str, pre: Preprocessors, process: bool) -> _Read:
+def _split_entries(text: str, pre: _Compiled, process: bool) -> _Read:
     """The entries of the lines of a split text (the shipped preprocessors, forge links).
 
     git-cliff reads the whole text as ``nox-release: split`` and lists each line its parsers
@@ -180,10 +221,11 @@ def _split_entries(text: str, pre: Preprocessors, process: bool) -> _Read:
     """
     out: _Read = []
     revert = process and 'Revert "' in text
+    need = pre.line_need if process else None  # a line with none of its texts is left as it is
     for raw in text.split("\n"):
         if ":" in raw or (revert and 'Revert "' in raw):
             line = raw[:-1] if raw.endswith("\r") else raw
-            if process:
+            if need is not None and need.search(line) is not None:
                 line = _process(line, pre)
             conv = _conv(line) or _SPLIT_WHOLE
             kept, group = _group(line, conv[2])

@@ -204,7 +204,9 @@ def _lines(text: str, sha: str) -> list[ConventionalCommit]:
         return out
     for line in text.split("\n"):
         if ": " in line or 'Revert "' in line or "BREAKING" in line:
-            commit = parse_commit(_preprocess(line, _LINE_PRE), sha)
+            if _LINE_NEED.search(line) is not None:
+                line = _preprocess(line, _LINE_PRE)
+            commit = parse_commit(line, sha)
             if commit is not None:
                 out.append(commit)
     return out

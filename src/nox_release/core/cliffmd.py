@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from nox_release.core.commits import PREPROCESSOR_NEEDS, PREPROCESSORS
+from nox_release.core.commits import PREPROCESSOR_NEEDS, PREPROCESSORS, lines_with
 
 __all__ = ["DefaultTemplate", "RenderedRelease", "entries_of"]
 
@@ -220,17 +220,19 @@ def _split_entries(text: str, pre: _Compiled, process: bool) -> _Read:
     group: only a line with ":", or with ``Revert "`` that a preprocessor turns into one, can be.
     """
     out: _Read = []
-    revert = process and 'Revert "' in text
+    if process and 'Revert "' in text:
+        lines = [raw for raw in text.split("\n") if ":" in raw or 'Revert "' in raw]
+    else:
+        lines = lines_with(text, ":")
     need = pre.line_need if process else None  # a line with none of its texts is left as it is
-    for raw in text.split("\n"):
-        if ":" in raw or (revert and 'Revert "' in raw):
-            line = raw[:-1] if raw.endswith("\r") else raw
-            if need is not None and need.search(line) is not None:
-                line = _process(line, pre)
-            conv = _conv(line) or _SPLIT_WHOLE
-            kept, group = _group(line, conv[2])
-            if kept:
-                out.append((*conv, group))
+    for raw in lines:
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if need is not None and need.search(line) is not None:
+            line = _process(line, pre)
+        conv = _conv(line) or _SPLIT_WHOLE
+        kept, group = _group(line, conv[2])
+        if kept:
+            out.append((*conv, group))
     return out
 
 

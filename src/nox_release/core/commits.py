@@ -29,6 +29,7 @@ __all__ = [
     "Effect",
     "commit_effect",
     "is_release_commit",
+    "lines_with",
     "next_version",
     "parse_commit",
     "parse_message",
@@ -196,11 +197,10 @@ def _lines(text: str, sha: str) -> list[ConventionalCommit]:
     """
     out = []
     if _LINE_NEED.search(text) is None:
-        for line in text.split("\n"):
-            if ": " in line:
-                commit = parse_commit(line, sha)
-                if commit is not None:
-                    out.append(commit)
+        for line in lines_with(text, ": "):
+            commit = parse_commit(line, sha)
+            if commit is not None:
+                out.append(commit)
         return out
     for line in text.split("\n"):
         if ": " in line or 'Revert "' in line or "BREAKING" in line:
@@ -209,6 +209,22 @@ def _lines(text: str, sha: str) -> list[ConventionalCommit]:
             commit = parse_commit(line, sha)
             if commit is not None:
                 out.append(commit)
+    return out
+
+
+def lines_with(text: str, mark: str) -> list[str]:
+    """The lines of ``text`` that hold ``mark``, in order (found by ``str.find``: the others,
+    most lines, cost nothing)."""
+    out = []
+    find = text.find
+    at = find(mark)
+    while at >= 0:
+        end = find("\n", at)
+        if end < 0:
+            out.append(text[text.rfind("\n", 0, at) + 1 :])
+            break
+        out.append(text[text.rfind("\n", 0, at) + 1 : end])
+        at = find(mark, end)
     return out
 
 

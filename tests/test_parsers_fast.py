@@ -15,6 +15,8 @@ from nox_release.core.commits import (
     PREPROCESSOR_NEEDS,
     PREPROCESSORS,
     ConventionalCommit,
+    lines_with,
+    parse_commit,
     parse_message,
 )
 from nox_release.core.forge import Forge
@@ -290,7 +292,12 @@ def _message(rng: random.Random) -> str:
 
 def _messages() -> list[str]:
     rng = random.Random(20261204)
-    fixed = ["", " ", "\n", "\r\n", "\r", "feat: x", "feat: x\n", "x\ny", "a\rb"]
+    fixed = ["", " ", "\n", "\r\n", "\r", "feat: x", "feat: x\n", "x\ny", "a\rb", "feat: x \t"]
+    fixed += [
+        "feat: x \t\nBREAKING CHANGE: y",
+        "feat: x\u3000\r\n\r\nBREAKING-CHANGE:",
+        "fix: a\x1c",
+    ]
     return fixed + [_message(rng) for _ in range(4000)] + list(LINES)
 
 
@@ -329,6 +336,19 @@ ORACLE_PRE = {name: _m_compile(given) for name, given in GIVEN.items()}
 def test_parse_message_is_the_line_by_line_reading(messages: list[str]) -> None:
     for message in messages:
         assert parse_message(message, "abc") == oracle_parse_message(message, "abc"), message
+
+
+@pytest.mark.parametrize("messages", [MESSAGES, GENREPO], ids=["tricky", "genrepo"])
+def test_parse_commit_reads_a_whole_message_as_before(messages: list[str]) -> None:
+    for message in messages:
+        assert parse_commit(message, "abc") == _c_parse_commit(message, "abc"), message
+
+
+def test_lines_with_gives_the_lines_holding_a_mark_in_order() -> None:
+    assert lines_with("a: 1\nb\n: c\r\nd:", ":") == ["a: 1", ": c\r", "d:"]
+    assert lines_with("none here", ":") == []
+    for message in MESSAGES:
+        assert lines_with(message, ": ") == [x for x in message.split("\n") if ": " in x]
 
 
 @pytest.mark.parametrize("name", sorted(PRE))

@@ -67,8 +67,8 @@ _HEADER = re.compile(
     r"(?P<type>[A-Za-z][A-Za-z0-9_-]*)"
     r"(?:\((?P<scope>[^()\r\n]+)\))?"
     r"(?P<bang>!)?"
-    r": +(?P<description>\S[^\n]*)"
-)
+    r": +(?P<description>\S(?:[^\n]*\S)?)"
+)  # the description ends at its line's last non-blank (re's \s is str.isspace: rstrip's set)
 # A breaking-change footer: uppercase, as the specification requires (rule 16), at a line start.
 _BREAKING = re.compile(r"^BREAKING[ -]CHANGE:(?:[ \t]+(?P<note>.*)|[ \t]*$)", re.MULTILINE)
 
@@ -106,17 +106,15 @@ def parse_commit(message: str, sha: str = "") -> ConventionalCommit | None:
     if m is None:
         return None
     ctype, scope, bang, description = m.groups()
-    newline = m.end()  # the header runs to the end of its line: "\n" or the end of the text
-    header = text[:newline].rstrip()
-    description = description.rstrip()
+    end = m.end()  # the header's last non-blank: what follows on its line is blank
     breaking = bang is not None
     note: str | None = None
-    if newline < len(text) and "BREAKING" in text:  # cheap test first: most bodies have no footer
-        footer = _BREAKING.search(text, newline + 1)
+    if end < len(text) and "BREAKING" in text:  # cheap test first: most bodies have no footer
+        footer = _BREAKING.search(text, end)  # from the next line start on
         if footer is not None:
             breaking = True
             note = (footer.group("note") or "").strip() or None
-    fields = (ctype.lower(), scope, description, breaking, header, sha, note)
+    fields = (ctype.lower(), scope, description, breaking, text[:end], sha, note)
     return _new(ConventionalCommit, fields)  # tuple.__new__: a third of the named tuple's
 
 
@@ -181,22 +179,24 @@ def parse_message(message: str, sha: str = "") -> list[ConventionalCommit]:
     text = message.strip()
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    if _LINE_NEED.search(text) is not None:
+    need = _LINE_NEED.search(text) is not None
+    if need:
         text = _preprocess(text, _LINE_PRE)
+        need = _LINE_NEED.search(text) is not None
     if "\n" not in text:  # the last preprocessor (the split) needs a line break
         commit = parse_commit(text, sha)
         return [] if commit is None else [commit]
-    return _lines(text, sha)
+    return _lines(text, sha, need)
 
 
-def _lines(text: str, sha: str) -> list[ConventionalCommit]:
+def _lines(text: str, sha: str, need: bool) -> list[ConventionalCommit]:
     """The commits of a split message's lines, each preprocessed again (the whole text was).
 
     A line gives one only when it holds ": " or, preprocessed, gets one (``Revert "``,
     ``BREAKING``); a text with no preprocessor's text in it has none in any line either.
     """
     out = []
-    if _LINE_NEED.search(text) is None:
+    if not need:
         for line in lines_with(text, ": "):
             commit = parse_commit(line, sha)
             if commit is not None:

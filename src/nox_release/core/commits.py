@@ -151,6 +151,8 @@ _COMPILED = tuple(
 )
 
 
+# The first characters of the one-line texts a preprocessor can change (at their start only).
+_CHANGED = frozenset("*-RB")
 # The preprocessors a single line can need (the last one needs a "\n"), and one search for
 # any of their texts: a text holding none of them is left as it is.
 _LINE_PRE = _COMPILED[:-1]
@@ -177,6 +179,9 @@ def parse_message(message: str, sha: str = "") -> list[ConventionalCommit]:
     its header breaking, and ``Revert "..."`` is a ``revert``.
     """
     text = message.strip()
+    if "\n" not in text and text[:1] not in _CHANGED:  # no preprocessor applies to it
+        commit = parse_commit(text, sha)
+        return [] if commit is None else [commit]
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     need = _LINE_NEED.search(text) is not None

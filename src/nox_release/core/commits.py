@@ -136,7 +136,6 @@ PREPROCESSORS: tuple[tuple[str, str], ...] = (
     (r"(?m)^BREAKING[ -]CHANGE:[ \t]*", "breaking!: "),
     (r"^([^\n]*\n)", "nox-release: split\n\n$1"),
 )
-_SPLIT_HEADER = "nox-release: split"
 #: Texts one of which each preprocessor needs to match: tested first, most lines have none.
 PREPROCESSOR_NEEDS: tuple[tuple[str, ...], ...] = (
     ("* ", "- ", "*\t", "-\t"),

@@ -11,10 +11,10 @@ histories with both and compares.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from nox_release.core.commits import PREPROCESSOR_NEEDS, PREPROCESSORS
+from nox_release.core.commits import PREPROCESSOR_NEEDS, PREPROCESSORS, lines_with
 
 __all__ = ["DefaultTemplate", "RenderedRelease", "entries_of"]
 
@@ -59,6 +59,10 @@ _PARSERS = re.compile(
         )
     )
 )
+# The group of each parser by the index of its (only) capturing group, which lastindex gives.
+_BY_INDEX: list[str | None] = [None] * (_PARSERS.groups + 1)
+for _name, _index in _PARSERS.groupindex.items():
+    _BY_INDEX[_index] = _GROUPS[int(_name[1:])]
 #: Rust's ``char::is_whitespace`` (Tera's ``trim``), which Python's ``str.strip`` is not.
 _WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _TAG = re.compile(r"<[^>]*>")
@@ -66,8 +70,28 @@ _TAG = re.compile(r"<[^>]*>")
 
 #: A preprocessor: its regex, the replacement, and texts one of which a match needs (empty:
 #: not known, always run). The texts are tested first: most lines match no preprocessor.
-Preprocessors = list[tuple[re.Pattern[str], str, tuple[str, ...]]]
+Preprocessors = list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tuple[str, ...]]]
 _NEEDS = dict(zip(PREPROCESSORS, PREPROCESSOR_NEEDS, strict=True))
+# The forge's link preprocessors (core.forge): "#12" / "!12" -> "[#12](<url>/12)".
+_LEAD = r"(^|[^\[\w&/])"
+_LINKS = (_LEAD + r"#([0-9]+)\b", _LEAD + r"!([0-9]+)\b")
+_LINK_REPLACE = re.compile(r"\$\{1\}\[[#!]\$\{2\}\]\([^$\s()\\]*/\$\{2\}\)\Z")
+# The same links found from their "#" (a fast search) with the lead looked behind, not taken:
+# the lead of a match is never the end of the one before (digits), so the two are equal.
+_FAST_LINKS = {
+    p: re.compile(f"{p[len(_LEAD)]}(?<![\\[\\w&/]{p[len(_LEAD)]})([0-9]+)\\b") for p in _LINKS
+}
+_SPLIT = "nox-release: split\n\n"  # the shipped last preprocessor's line for a multi-line text
+_SPLIT_WHOLE = ("split", None, False)  # how git-cliff reads a text that begins with it
+
+
+class _Compiled(Preprocessors):
+    """Compiled preprocessors, with what lets :func:`entries_of` skip work for them."""
+
+    line_need: re.Pattern[str] | None
+    """Any of the texts they need that fits in a line (None: one of them needs no text)."""
+    shipped: bool
+    """The shipped ones then the forge's links: only lines with ":" can be listed."""
 
 
 def _needs(pattern: str, replace: str) -> tuple[str, ...]:
@@ -81,11 +105,50 @@ def _needs(pattern: str, replace: str) -> tuple[str, ...]:
     return ()
 
 
+_REF = re.compile(r"\$\{(\d+)\}|\$(\d+)")
+
+
+def _replacer(rx: re.Pattern[str], replace: str) -> str | Callable[[re.Match[str]], str]:
+    """``replace`` with its ``$1`` / ``${1}`` groups: re's template (slow, in Python), or the
+    same text joined by a function when no backslash makes the template mean more."""
+    pieces = _REF.split(replace)
+    texts = pieces[0::3]
+    groups = [int(a or b) for a, b in zip(pieces[1::3], pieces[2::3], strict=True)]
+    if "\\" in replace or any(g > rx.groups for g in groups):
+        return _REF.sub(lambda m: rf"\g<{m.group(1) or m.group(2)}>", replace)
+    if not groups:
+        return replace
+    first, rest = texts[0], list(zip(groups, texts[1:], strict=True))
+
+    def expand(m: re.Match[str]) -> str:
+        out = first
+        for group, text in rest:
+            out += (m[group] or "") + text
+        return out
+
+    return expand
+
+
 def _compile(preprocessors: Iterable[tuple[str, str]]) -> Preprocessors:
-    out = []
-    for pattern, replace in preprocessors:
-        repl = re.sub(r"\$\{(\d+)\}|\$(\d+)", lambda m: rf"\g<{m.group(1) or m.group(2)}>", replace)
-        out.append((re.compile(pattern), repl, _needs(pattern, replace)))
+    out = _Compiled()
+    given = list(preprocessors)
+    for pattern, replace in given:
+        if pattern in _LINKS and _LINK_REPLACE.match(replace):  # ${1}[#${2}](...${2})
+            fast = replace[len("${1}") :].replace("${2}", "${1}")
+            rx = _FAST_LINKS[pattern]
+            out.append((rx, _replacer(rx, fast), _needs(pattern, replace)))
+        else:
+            rx = re.compile(pattern)
+            out.append((rx, _replacer(rx, replace), _needs(pattern, replace)))
+    needs = [n for _, _, ns in out for n in ns if "\n" not in n]
+    known = all(ns for _, _, ns in out)
+    out.line_need = re.compile("|".join(map(re.escape, needs))) if known and needs else None
+    extra = given[len(PREPROCESSORS) :]
+    out.shipped = (
+        out.line_need is not None
+        and tuple(given[: len(PREPROCESSORS)]) == PREPROCESSORS
+        and all(p in _LINKS and _LINK_REPLACE.match(r) for p, r in extra)
+    )
     return out
 
 
@@ -104,9 +167,10 @@ def _process(text: str, pre: Preprocessors) -> str:
 def _conv(line: str) -> tuple[str, str | None, bool] | None:
     """``(description, scope, breaking)`` when git-cliff reads ``line`` as conventional."""
     m = _HEADER.match(line)
-    if m is None or not m.group("desc").strip(" \t"):
+    if m is None:
         return None
-    return m.group("desc"), m.group("scope"), m.group("bang") is not None
+    _, scope, bang, desc = m.groups()
+    return (desc, scope, bang is not None) if desc.strip(" \t") else None
 
 
 def _group(message: str, breaking: bool) -> tuple[bool, str | None]:
@@ -114,7 +178,7 @@ def _group(message: str, breaking: bool) -> tuple[bool, str | None]:
     m = _PARSERS.match(message)
     if m is None:  # the last parser, '.*', skips
         return breaking, None
-    group = _GROUPS[int(str(m.lastgroup)[1:])]
+    group = _BY_INDEX[m.lastindex or 0]
     return (group is not None or breaking), group
 
 
@@ -128,11 +192,56 @@ def entries_of(
     itself; a line that is not a Conventional Commit (``fixes x``, a one-line ``fix typo``) matches
     no group and is left out, as the version decision leaves it out.
     """
-    text = _process(message.strip(_WS), pre)
+    text = message.strip(_WS)
+    if isinstance(pre, _Compiled) and pre.shipped and pre.line_need is not None:
+        if pre.line_need.search(text) is None:
+            if "\n" in text:  # only the split applies, to the text and to none of its lines
+                return _split_entries(text, pre, False)
+            whole = _conv(text)  # no preprocessor applies to the text nor to its one line
+            kept, group = _group(text, bool(whole and whole[2]))
+            return ([(*whole, group) if whole else (text, None, None, group)]) if kept else []
+        split = len(PREPROCESSORS) - 1  # the split: a line of its own before a multi-line text
+        text = _process(text, pre[:split])
+        if "\n" in text:  # the links after it change no line break: read the lines of the rest
+            return _split_entries(_process(text, pre[split + 1 :]), pre, True)
+        text = _process(text, pre[split:])
+    else:
+        text = _process(text, pre)
+    return _entries(text, pre)
+
+
+_Read = list[tuple[str, str | None, bool | None, str | None]]
+
+
+def _split_entries(text: str, pre: _Compiled, process: bool) -> _Read:
+    """The entries of the lines of a split text (the shipped preprocessors, forge links).
+
+    git-cliff reads the whole text as ``nox-release: split`` and lists each line its parsers
+    group: only a line with ":", or with ``Revert "`` that a preprocessor turns into one, can be.
+    """
+    out: _Read = []
+    if process and 'Revert "' in text:
+        lines = [raw for raw in text.split("\n") if ":" in raw or 'Revert "' in raw]
+    else:
+        lines = lines_with(text, ":")
+    need = pre.line_need if process else None  # a line with none of its texts is left as it is
+    for raw in lines:
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if need is not None and need.search(line) is not None:
+            line = _process(line, pre)
+        conv = _conv(line) or _SPLIT_WHOLE
+        kept, group = _group(line, conv[2])
+        if kept:
+            out.append((*conv, group))
+    return out
+
+
+def _entries(text: str, pre: Preprocessors) -> _Read:
+    """The entries of a preprocessed text, every line read again."""
     whole = _conv(text)
     if not _group(text, bool(whole and whole[2]))[0]:
         return []
-    out: list[tuple[str, str | None, bool | None, str | None]] = []
+    out: _Read = []
     for raw in text.split("\n"):
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line:

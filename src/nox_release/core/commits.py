@@ -29,6 +29,7 @@ __all__ = [
     "Effect",
     "commit_effect",
     "is_release_commit",
+    "lines_with",
     "next_version",
     "parse_commit",
     "parse_message",
@@ -66,8 +67,8 @@ _HEADER = re.compile(
     r"(?P<type>[A-Za-z][A-Za-z0-9_-]*)"
     r"(?:\((?P<scope>[^()\r\n]+)\))?"
     r"(?P<bang>!)?"
-    r": +(?P<description>\S[^\n]*)"
-)
+    r": +(?P<description>\S(?:[^\n]*\S)?)"
+)  # the description ends at its line's last non-blank (re's \s is str.isspace: rstrip's set)
 # A breaking-change footer: uppercase, as the specification requires (rule 16), at a line start.
 _BREAKING = re.compile(r"^BREAKING[ -]CHANGE:(?:[ \t]+(?P<note>.*)|[ \t]*$)", re.MULTILINE)
 
@@ -88,6 +89,9 @@ class ConventionalCommit(NamedTuple):
     """The text of the ``BREAKING CHANGE:`` footer, when there is one."""
 
 
+_new = tuple.__new__
+
+
 def parse_commit(message: str, sha: str = "") -> ConventionalCommit | None:
     """Parse a full commit message; None when it does not follow Conventional Commits.
 
@@ -102,17 +106,16 @@ def parse_commit(message: str, sha: str = "") -> ConventionalCommit | None:
     if m is None:
         return None
     ctype, scope, bang, description = m.groups()
-    newline = m.end()  # the header runs to the end of its line: "\n" or the end of the text
-    header = text[:newline].rstrip()
-    description = description.rstrip()
+    end = m.end()  # the header's last non-blank: what follows on its line is blank
     breaking = bang is not None
     note: str | None = None
-    if newline < len(text) and "BREAKING" in text:  # cheap test first: most bodies have no footer
-        footer = _BREAKING.search(text, newline + 1)
+    if end < len(text) and "BREAKING" in text:  # cheap test first: most bodies have no footer
+        footer = _BREAKING.search(text, end)  # from the next line start on
         if footer is not None:
             breaking = True
             note = (footer.group("note") or "").strip() or None
-    return ConventionalCommit(ctype.lower(), scope, description, breaking, header, sha, note)
+    fields = (ctype.lower(), scope, description, breaking, text[:end], sha, note)
+    return _new(ConventionalCommit, fields)  # tuple.__new__: a third of the named tuple's
 
 
 #: The rewrites both readers apply to a message before parsing it: nox-release here, and git-cliff
@@ -133,7 +136,6 @@ PREPROCESSORS: tuple[tuple[str, str], ...] = (
     (r"(?m)^BREAKING[ -]CHANGE:[ \t]*", "breaking!: "),
     (r"^([^\n]*\n)", "nox-release: split\n\n$1"),
 )
-_SPLIT_HEADER = "nox-release: split"
 #: Texts one of which each preprocessor needs to match: tested first, most lines have none.
 PREPROCESSOR_NEEDS: tuple[tuple[str, ...], ...] = (
     ("* ", "- ", "*\t", "-\t"),
@@ -148,8 +150,18 @@ _COMPILED = tuple(
 )
 
 
-def _preprocess(text: str) -> str:
-    for rx, repl, needs in _COMPILED:
+# The first characters of the one-line texts a preprocessor can change (at their start only).
+_CHANGED = frozenset("*-RB")
+# The preprocessors a single line can need (the last one needs a "\n"), and one search for
+# any of their texts: a text holding none of them is left as it is.
+_LINE_PRE = _COMPILED[:-1]
+_LINE_NEED = re.compile("|".join(re.escape(n) for needs in PREPROCESSOR_NEEDS[:-1] for n in needs))
+
+
+def _preprocess(
+    text: str, compiled: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
+) -> str:
+    for rx, repl, needs in compiled:
         for need in needs:
             if need in text:
                 text = rx.sub(repl, text)
@@ -165,15 +177,58 @@ def parse_message(message: str, sha: str = "") -> list[ConventionalCommit]:
     a squash merge's ``* feat: ...`` lines are one each, a ``BREAKING CHANGE:`` footer makes
     its header breaking, and ``Revert "..."`` is a ``revert``.
     """
-    text = _preprocess(message.strip().replace("\r\n", "\n"))
-    if not text.startswith(_SPLIT_HEADER + "\n"):
+    text = message.strip()
+    if "\n" not in text and text[:1] not in _CHANGED:  # no preprocessor applies to it
         commit = parse_commit(text, sha)
         return [] if commit is None else [commit]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    need = _LINE_NEED.search(text) is not None
+    if need:
+        text = _preprocess(text, _LINE_PRE)
+        need = _LINE_NEED.search(text) is not None
+    if "\n" not in text:  # the last preprocessor (the split) needs a line break
+        commit = parse_commit(text, sha)
+        return [] if commit is None else [commit]
+    return _lines(text, sha, need)
+
+
+def _lines(text: str, sha: str, need: bool) -> list[ConventionalCommit]:
+    """The commits of a split message's lines, each preprocessed again (the whole text was).
+
+    A line gives one only when it holds ": " or, preprocessed, gets one (``Revert "``,
+    ``BREAKING``); a text with no preprocessor's text in it has none in any line either.
+    """
     out = []
-    for line in text.split("\n")[2:]:
-        commit = parse_commit(_preprocess(line), sha) if line.strip() else None
-        if commit is not None:
-            out.append(commit)
+    if not need:
+        for line in lines_with(text, ": "):
+            commit = parse_commit(line, sha)
+            if commit is not None:
+                out.append(commit)
+        return out
+    for line in text.split("\n"):
+        if ": " in line or 'Revert "' in line or "BREAKING" in line:
+            if _LINE_NEED.search(line) is not None:
+                line = _preprocess(line, _LINE_PRE)
+            commit = parse_commit(line, sha)
+            if commit is not None:
+                out.append(commit)
+    return out
+
+
+def lines_with(text: str, mark: str) -> list[str]:
+    """The lines of ``text`` that hold ``mark``, in order (found by ``str.find``: the others,
+    most lines, cost nothing)."""
+    out = []
+    find = text.find
+    at = find(mark)
+    while at >= 0:
+        end = find("\n", at)
+        if end < 0:
+            out.append(text[text.rfind("\n", 0, at) + 1 :])
+            break
+        out.append(text[text.rfind("\n", 0, at) + 1 : end])
+        at = find(mark, end)
     return out
 
 

@@ -36,6 +36,9 @@ path, what, options = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 if what == "release":
     from nox_release.pipeline.release import release
     release(path, **options)
+elif what == "auto":
+    from nox_release.steps.auto import bump_auto
+    bump_auto(path)
 else:
     from nox_release.steps.bump import bump
     bump(path, what)

@@ -24,6 +24,7 @@ from nox_release.adapters.git import Git
 from nox_release.adapters.index import read_project
 from nox_release.pipeline.journal import Journal
 from nox_release.pipeline.release import release
+from nox_release.steps.auto import bump_auto
 from nox_release.steps.bump import bump
 from testkit.faults import (
     clone_state,
@@ -140,6 +141,21 @@ def test_bump_killed_at_every_step_boundary_reruns_or_aborts(tmp_path: Path, poi
         assert local_state(copy) == start
     # A plain re-run of the bump finishes the interrupted one (or redoes it): one release.
     bump(repo.path, "minor")
+    _bumped(repo, head)
+
+
+@pytest.mark.parametrize("point", BUMP_POINTS)
+def test_bump_auto_killed_at_every_step_boundary_reruns_to_the_same_version(
+    tmp_path: Path, point: str
+) -> None:
+    # The files a killed bump wrote hold its version: a re-run settles them before deciding,
+    # so it releases 1.3.0 again, not 1.3.1 on top of the half-written 1.3.0.
+    repo = sample(tmp_path / "kill", _name(point))
+    head = repo.head()
+    killed = drive(repo, "auto", kill_at=point)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    result = bump_auto(repo.path)
+    assert result.version is not None and result.version.pep440 == "1.3.0"
     _bumped(repo, head)
 
 

@@ -10,7 +10,7 @@ from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import StepHook
 from nox_release.core.version import Version
-from nox_release.steps.bump import BumpResult, release_version
+from nox_release.steps.bump import BumpResult, release_version, settle
 from nox_release.steps.decide import AutoDecision, decide
 
 __all__ = ["AutoResult", "bump_auto"]
@@ -26,7 +26,8 @@ class AutoResult:
 
     @property
     def version(self) -> Version | None:
-        return self.decision.version
+        """The version released (or planned); None: nothing to release."""
+        return self.bump.version if self.bump is not None else self.decision.version
 
 
 def bump_auto(
@@ -46,7 +47,10 @@ def bump_auto(
     prints the plan, and a failure leaves files and refs as they were.
     """
     project = Project(root)
+    finished = None if dry_run else settle(project, log)  # before the files are read
     decision = decide(project, pre=pre)
+    if finished is not None:
+        return AutoResult(decision, finished)
     if decision.total and decision.skipped == decision.total:
         since = f"since {decision.base_tag}" if decision.base_tag else "in the history"
         raise BumpError(

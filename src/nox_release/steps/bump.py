@@ -208,14 +208,25 @@ def release_version(
     if dry_run:
         return _release_version(project, compute, True, log, before_step, extra)
     with ReleaseLock(project.git, "bump"):
-        _refuse_during_release(project)
-        if recover(project.git, finish=True) == "finished":
-            version = project.version()
-            tag = project.config.tags.render(version)
-            log(f"finished the interrupted release of {version.pep440}: tagged {tag}")
-            plan = Plan(root=project.root)
-            return BumpResult(version, version, tag, plan, True, project.git.head())
+        finished = settle(project, log)
+        if finished is not None:
+            return finished
         return _release_version(project, compute, False, log, before_step, extra)
+
+
+def settle(project: Project, log: Log = quiet) -> BumpResult | None:
+    """Settle a bump a kill interrupted, under the lock: the files it wrote are put back, and
+    one committed but not tagged is finished (that result is returned). Refused while a release
+    is paused. Run before reading the version: the files may hold the interrupted bump's.
+    """
+    with ReleaseLock(project.git, "bump"):
+        _refuse_during_release(project)
+        if recover(project.git, finish=True) != "finished":
+            return None
+        version = project.version()
+        tag = project.config.tags.render(version)
+        log(f"finished the interrupted release of {version.pep440}: tagged {tag}")
+        return BumpResult(version, version, tag, Plan(root=project.root), True, project.git.head())
 
 
 def _refuse_during_release(project: Project) -> None:

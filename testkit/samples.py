@@ -182,11 +182,16 @@ class Repo:
         return self.git("status", "--porcelain=v1", "--untracked-files=all")
 
     def snapshot(self) -> dict[str, object]:
-        """Everything a rollback must restore: refs, index, status and every file's bytes."""
+        """Everything a rollback must restore: refs, index, status and every file's bytes.
+
+        Python's byte-code caches (``__pycache__``, written by the interpreter that imports the
+        noxfile unless ``PYTHONDONTWRITEBYTECODE`` is set) are not the tool's writes.
+        """
+        skip = {".git", "__pycache__"}
         files = {
             str(p.relative_to(self.path)): p.read_bytes()
             for p in sorted(self.path.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(self.path).parts
+            if p.is_file() and not skip.intersection(p.relative_to(self.path).parts)
         }
         return {
             "refs": self.refs(),

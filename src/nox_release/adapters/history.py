@@ -29,7 +29,12 @@ def iter_release_tags(project: Project) -> Iterator[ReleaseTag]:
     costs the same on 10 tags and on 2,000. Tags that do not follow the format are left out.
     """
     fmt = project.config.tags
-    return newest_first(project.git.tag_names(fmt.glob), fmt)
+    names = tuple(project.git.tag_names(fmt.glob))
+    key = ("release_tags", fmt.template, names)  # the names themselves: never stale
+    ordered = project.git.memo.get(key)
+    if not isinstance(ordered, list):
+        ordered = project.git.memo[key] = list(newest_first(names, fmt))
+    return iter(ordered)
 
 
 def release_tags(project: Project) -> list[ReleaseTag]:

@@ -134,3 +134,22 @@ def test_without_a_file_only_the_new_release(repo: Repo, clock: Clock) -> None:
     # Its section is the exact planning's for that release: the rc folded into it.
     top = exact[exact.index("## [1.1.0]") : exact.index("## [1.0.0]")]
     assert fast.endswith(top.rstrip("\n") + "\n")
+
+
+def test_a_new_file_on_a_maintenance_branch_starts_at_the_reachable_release(
+    repo: Repo, clock: Clock
+) -> None:
+    releases(repo, clock, ["v1.0.0"])
+    repo.git("branch", "maint-1.0")
+    releases(repo, clock, ["v2.0.0"])  # the highest tag, not reachable from the branch
+    repo.git("switch", "-q", "maint-1.0")
+    clock.commit(repo, "fix: a backport")
+    project = Project(repo.path)
+    new = ("v1.0.1", Version.parse("1.0.1"))
+    with Cliff(project, None, quiet) as cliff:
+        todo = plan_section(project, cliff, new, quiet)
+        assert not isinstance(todo, Exact) and todo is not None
+        change = change_for(cliff, todo, quiet)
+    assert change is not None
+    assert change.after.count("\n## [") == 1 and "## [1.0.1]" in change.after
+    assert "A backport" in change.after and "Feature" not in change.after

@@ -33,11 +33,13 @@ __all__ = [
     "BumpResult",
     "bump",
     "changed",
+    "check_release",
     "check_versions",
     "computer",
     "plan_release_commit",
-    "preflight",
     "release_version",
+    "remote_warnings",
+    "settle",
 ]
 
 
@@ -54,18 +56,10 @@ class BumpResult:
     warnings: tuple[str, ...] = field(default=())
 
 
-def preflight(project: Project, version: Version, tag: str, *, dry_run: bool = False) -> list[str]:
-    """Every check a release of ``version`` as ``tag`` must pass before its first write.
-
-    Returns warnings (things that could not be checked); raises for anything that fails. A
-    ``dry_run`` accepts uncommitted changes, with a warning.
-    """
-    check_release(project, version, tag, dry_run=dry_run)
-    return remote_warnings(project, tag, project.git.remote_has_tag(project.config.remote, tag))
-
-
 def check_release(project: Project, version: Version, tag: str, *, dry_run: bool = False) -> None:
-    """The local checks of :func:`preflight`: repository, branch rules, tags."""
+    """Every local check a release of ``version`` as ``tag`` passes before its first write:
+    repository, branch rules, tags (the remote's answer: :func:`remote_warnings`). A ``dry_run``
+    accepts uncommitted changes."""
     check_repository(project, dirty_ok=dry_run)
     branch = project.git.branch()
     check_branch_rule(branch, project.config.release_branch_format, version)

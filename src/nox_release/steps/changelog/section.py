@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from nox_release.adapters.history import iter_release_tags
+from nox_release.adapters.history import first_reachable, iter_release_tags
 from nox_release.adapters.project import Project
 from nox_release.adapters.rangelog import range_commits
 from nox_release.adapters.runner import Runner
@@ -29,6 +29,7 @@ from nox_release.core.changelog import (
 )
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import FileChange
+from nox_release.core.tags import ReleaseTag
 from nox_release.core.version import Version
 from nox_release.steps.changelog.cliff import Cliff
 from nox_release.steps.changelog.update import (
@@ -95,10 +96,19 @@ def plan_section(project: Project, cliff: Cliff, new: Release, log: Log) -> Miss
             reachable = reachable or commit.sha == since
         else:
             inside.add(commit.sha)
+    if not reachable and not present and previous is not None:
+        # A new file on a branch behind a higher tag: the newest tag it can reach, searched.
+        folds = folded_tags([*newest_first, new]) if cfg.changelog_fold_prereleases else set()
+        older = (ReleaseTag(t, v) for t, v in newest_first if v < previous[1] and t not in folds)
+        found_tag = first_reachable(project, older)
+        previous = None if found_tag is None else (found_tag.name, found_tag.version)
+        since = None if previous is None else cliff.commit(previous[0])
+        inside = {c.sha for c in range_commits(git, head, since) if not c.boundary}
+        reachable = True
     if not reachable:
         return Exact(f"{previous[0] if previous else 'the previous release'} is not reachable")
     shown = [r for r in newest_first if r[0] in present]
-    return _missing(project, cliff, new, previous, since, inside, before, present, shown)
+    return _missing(project, cliff, new, previous, since, inside, before, shown)
 
 
 def _missing(
@@ -109,23 +119,24 @@ def _missing(
     since: str | None,
     inside: set[str],
     before: str | None,
-    present: Mapping[str, object],
     shown: list[Release],
 ) -> Missing:
-    """The releases to render: the tags inside the range (not folded) and the new one."""
+    """The releases to render: the tags inside the range (not folded) and the new one.
+
+    ``shown``: the releases whose sections the file has.
+    """
     fmt = project.config.tags
-    commits = cliff.commit_map
-    named = {t: commits.get(t) for t in commits if commits.get(t) in inside}
+    named = [t for t, commit in cliff.commit_map.items() if commit in inside]
     in_range = [(t, v) for t in named if (v := fmt.parse(t)) is not None]
     strays = {t for t in named if fmt.version_text(t) is not None and fmt.parse(t) is None}
     releases = sorted([*in_range, *([previous] if previous else []), new], key=lambda r: r[1])
     folded = folded_tags(releases) if project.config.changelog_fold_prereleases else set()
-    folded -= set(present)
+    folded -= {t for t, _ in shown}  # a section in the file is never folded
     floor = previous[1] if previous is not None else None
     todo = [r for r in releases if r[0] not in folded and (floor is None or r[1] > floor)]
     ends = ["HEAD" if t == new[0] else cliff.commit(t) for t, _ in todo]
-    path = project.root / project.config.changelog_file
     every = sorted({*releases, *shown}, key=lambda r: r[1])
+    path = project.root / project.config.changelog_file
     return Missing(path, before, every, ends, since, new[0], folded | strays)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 from nox_release._errors import GitError
+from nox_release.adapters.drain import Drain
 from nox_release.core.output import tool_tail
 
-__all__ = ["Git"]
+__all__ = ["Chunks", "Git"]
 
 
 def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -114,39 +115,21 @@ class Git:
         One process, read incrementally: history is never loaded whole. Closing the generator
         early stops git.
         """
-        proc = subprocess.Popen(
-            ["git", *args],
-            cwd=self.cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=git_env(),
-        )
-        assert proc.stdout is not None
-        buf = b""
-        bsep = sep.encode()
-        finished = False
-        try:
-            while True:
-                chunk = proc.stdout.read(1 << 16)
-                if not chunk:
-                    break
-                buf += chunk
-                *records, buf = buf.split(bsep)
-                for record in records:
-                    yield record.decode("utf-8", "replace")
-            if buf:
-                yield buf.decode("utf-8", "replace")
-            finished = True
-        finally:
-            if not finished:
-                proc.kill()
-            proc.stdout.close()
-            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-            if proc.stderr:
-                proc.stderr.close()
-            code = proc.wait()
-            if finished and code != 0:
-                raise self.failure(args, err)
+        for text in self.chunks(args, sep):
+            records = text.split(sep)
+            if records[-1] == "":
+                records.pop()
+            yield from records
+
+    def chunks(self, args: Sequence[str], sep: str = "\x00") -> Chunks:
+        """A long git output as it arrives, in pieces that end just after a ``sep`` (the last
+        one may not): whole records, read in bulk. See :meth:`stream`.
+
+        git starts at once (before the first piece is asked for) and a thread reads its output
+        ahead, a few MB at most, so git never waits for the reader: it walks the history while
+        the caller does other work, and writes while the caller reads what came before.
+        """
+        return Chunks(self, args, sep)
 
     def failure(self, args: Sequence[str], output: str) -> GitError:
         """The error for a failed ``git *args``: outside a repository and before the first
@@ -194,7 +177,9 @@ class Git:
 
     def dirty_files(self) -> list[str]:
         """Tracked files with staged or unstaged changes (untracked files are not listed)."""
-        out = self.run("status", "--porcelain=v1", "--untracked-files=no", strip=False)
+        out = self.run(
+            "status", "--porcelain=v1", "--untracked-files=no", strip=False, remember=True
+        )
         return [line[3:] for line in out.splitlines() if line.strip()]
 
     def untracked_files(self) -> list[str]:
@@ -365,3 +350,38 @@ class Git:
     def push_atomic(self, remote: str, refs: Sequence[str]) -> None:
         """Push ``refs`` (each ``src:dst``) to ``remote`` all or nothing."""
         self.run("push", "--atomic", remote, *refs)
+
+
+class Chunks(Iterator[str]):
+    """The pieces of one git output (:meth:`Git.chunks`); :meth:`close` stops git, read or not."""
+
+    def __init__(self, git: Git, args: Sequence[str], sep: str) -> None:
+        self._drain = Drain(["git", *args], git.cwd, git_env())
+        self._pieces = self._read(git, args, sep.encode())
+
+    def __next__(self) -> str:
+        return next(self._pieces)
+
+    def close(self) -> None:
+        """Stop git (when it has not finished) and the reading."""
+        self._pieces.close()
+        self._drain.close(kill=True)
+
+    def _read(self, git: Git, args: Sequence[str], bsep: bytes) -> Generator[str, None, None]:
+        buf = b""
+        finished = False
+        try:
+            for chunk in self._drain:
+                buf += chunk
+                cut = buf.rfind(bsep) + len(bsep)
+                if cut >= len(bsep):
+                    # a separator never ends inside a UTF-8 sequence: the cut decodes alone
+                    yield buf[:cut].decode("utf-8", "replace")
+                    buf = buf[cut:]
+            if buf:
+                yield buf.decode("utf-8", "replace")
+            finished = True
+        finally:
+            code, err = self._drain.close(kill=not finished)
+            if finished and code != 0:
+                raise git.failure(args, err)

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 
 from nox_release.core.commits import PREPROCESSOR_NEEDS, PREPROCESSORS, lines_with
 
-__all__ = ["DefaultTemplate", "RenderedRelease", "entries_of"]
+__all__ = [
+    "PARSERS_PATTERN",
+    "DefaultTemplate",
+    "Entry",
+    "RenderedRelease",
+    "entries_of",
+    "parser_group",
+    "shortcut",
+]
 
 # git-cliff's Conventional Commit header: a type (a letter, then letters, digits, "-", "_"), an
 # optional non-empty scope, "!", ":", blanks, and a non-empty description.
@@ -71,6 +79,8 @@ _TAG = re.compile(r"<[^>]*>")
 #: A preprocessor: its regex, the replacement, and texts one of which a match needs (empty:
 #: not known, always run). The texts are tested first: most lines match no preprocessor.
 Preprocessors = list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tuple[str, ...]]]
+#: A listed entry: ``(description, scope, breaking, group, commit id)``.
+Entry = tuple[str, str | None, bool | None, str | None, str]
 _NEEDS = dict(zip(PREPROCESSORS, PREPROCESSOR_NEEDS, strict=True))
 # The forge's link preprocessors (core.forge): "#12" / "!12" -> "[#12](<url>/12)".
 _LEAD = r"(^|[^\[\w&/])"
@@ -92,6 +102,8 @@ class _Compiled(Preprocessors):
     """Any of the texts they need that fits in a line (None: one of them needs no text)."""
     shipped: bool
     """The shipped ones then the forge's links: only lines with ":" can be listed."""
+    links: str
+    """The texts the forge's links need (``#``, ``!``; empty: no links)."""
 
 
 def _needs(pattern: str, replace: str) -> tuple[str, ...]:
@@ -149,6 +161,7 @@ def _compile(preprocessors: Iterable[tuple[str, str]]) -> Preprocessors:
         and tuple(given[: len(PREPROCESSORS)]) == PREPROCESSORS
         and all(p in _LINKS and _LINK_REPLACE.match(r) for p, r in extra)
     )
+    out.links = "".join(sorted({n for p, r in extra for n in _needs(p, r)}))
     return out
 
 
@@ -252,6 +265,25 @@ def _entries(text: str, pre: Preprocessors) -> _Read:
         if kept:  # without a reading "breaking" is unset (None): the template shows it nowhere
             out.append((*conv, group) if conv else (line, None, None, group))
     return out
+
+
+def parser_group(line: str) -> str | None:
+    """The group of the first of the shipped ``commit_parsers`` that matches ``line`` (None:
+    none does, or it skips)."""
+    m = _PARSERS.match(line)
+    return None if m is None else _BY_INDEX[m.lastindex or 0]
+
+
+def shortcut(pre: Preprocessors) -> tuple[Callable[[str], object], str] | None:
+    """For the shipped preprocessors (with the forge's links): a search for any text one of
+    them needs, and the texts the links need (``#``, ``!``); None for any other."""
+    if isinstance(pre, _Compiled) and pre.shipped and pre.line_need is not None:
+        return pre.line_need.search, pre.links
+    return None
+
+
+#: The shipped ``commit_parsers`` as one expression (alternatives in order).
+PARSERS_PATTERN = _PARSERS.pattern
 
 
 def _trim(text: str) -> str:

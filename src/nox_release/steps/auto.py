@@ -10,7 +10,7 @@ from nox_release.adapters.project import Project
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import StepHook
 from nox_release.core.version import Version
-from nox_release.steps.bump import BumpResult, release_version, settle
+from nox_release.steps.bump import BumpResult, prepare_release, release_version, settle
 from nox_release.steps.decide import AutoDecision, decide
 
 __all__ = ["AutoResult", "bump_auto"]
@@ -48,7 +48,7 @@ def bump_auto(
     """
     project = Project(root)
     finished = None if dry_run else settle(project, log)  # before the files are read
-    decision = decide(project, pre=pre)
+    decision = decide(project, pre=pre, meanwhile=lambda: prepare_release(project))
     if finished is not None:
         return AutoResult(decision, finished)
     if decision.total and decision.skipped == decision.total:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nox_release._errors import BumpError, VersionError, VersionSourceError
+from nox_release._errors import BumpError, ReleaseError, VersionError, VersionSourceError
 from nox_release.adapters.apply import apply_plan, check_plan
 from nox_release.adapters.files import read_text
 from nox_release.adapters.history import (
@@ -27,7 +27,7 @@ from nox_release.core.output import bump_line, push_command
 from nox_release.core.paths import relpath
 from nox_release.core.plan import FileChange, Plan, StepHook
 from nox_release.core.version import Part, Version
-from nox_release.steps.changelog import release_changelog_changes
+from nox_release.steps.changelog import prepare_changelog, release_changelog_changes
 
 __all__ = [
     "BumpResult",
@@ -37,6 +37,7 @@ __all__ = [
     "check_versions",
     "computer",
     "plan_release_commit",
+    "prepare_release",
     "release_version",
     "remote_warnings",
     "settle",
@@ -83,6 +84,26 @@ def check_release(project: Project, version: Version, tag: str, *, dry_run: bool
             f"{version.pep440} is not greater than {newest[1].pep440}, the newest release tag "
             f"({newest[0]}) reachable from HEAD: released versions are never reused."
         )
+
+
+def prepare_release(project: Project) -> None:
+    """Read ahead what a release of ``project`` needs whatever its version: the repository's
+    state, the version sources, the tags' commits, the changelog's and the sources' tools.
+
+    Called while git walks the history for the version decision (``decide``'s ``meanwhile``),
+    on the other core. Read-only: git's answers are remembered until something is written or
+    the release lock is taken, and a failure is left for the checks to raise, in their order.
+    """
+    try:
+        check_repository(project, dirty_ok=True)
+        project.git.dirty_files()
+        project.git.is_shallow()
+        project.version()
+        if project.config.changelog:
+            prepare_changelog(project)
+        import tomlkit  # noqa: F401  (the version sources are written with it)
+    except ReleaseError:
+        pass
 
 
 def remote_warnings(project: Project, tag: str, on_remote: bool | None) -> list[str]:

@@ -13,7 +13,7 @@ the exact search of :func:`nox_release.adapters.history.first_reachable` run and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,20 +21,17 @@ from nox_release._errors import BumpError, GitError
 from nox_release.adapters.history import first_reachable, iter_release_tags
 from nox_release.adapters.packages import pathspecs
 from nox_release.adapters.project import Project
-from nox_release.adapters.rangelog import range_commits
+from nox_release.adapters.rangelog import prefetched, range_records
 from nox_release.core.channels import branch_channel
 from nox_release.core.commits import (
     EFFECTS,
     ConventionalCommit,
     Effect,
-    commit_effect,
-    is_release_commit,
     next_version,
-    parse_commit,
-    parse_message,
     strongest,
     type_map,
 )
+from nox_release.core.rangeread import Tally, tally_records
 from nox_release.core.tags import ReleaseTag
 from nox_release.core.version import Part, Version, normalise_pre_kind
 
@@ -135,46 +132,20 @@ def _n(count: int, noun: str) -> str:
 
 
 # -- reading history ---------------------------------------------------------------------------
-@dataclass
-class _Tally:
-    groups: dict[Effect, list[ConventionalCommit]]
-    skipped: int = 0
-    release_commits: int = 0
-    merges: int = 0
-    boundary: set[str] = field(default_factory=set)
-
-
 def _read_since(
     project: Project, head: str, since: str | None, types: Mapping[str, Effect]
-) -> _Tally:
+) -> Tally:
     """Read and classify every commit reachable from HEAD and not from ``since``: one git call.
 
     ``--no-merges`` is not used: it would also hide the tag from ``--boundary`` when the tag's
     only child in the range is a merge (a release branch merged back), and the boundary is how
-    the tag is proven reachable. Merges are dropped here instead (their messages, "Merge branch
-    ...", are generated; the commits they merge are read anyway). The records are kept for the
-    changelog of the same range (:mod:`nox_release.adapters.rangelog`).
+    the tag is proven reachable. Merges are dropped instead (:func:`tally_records`). The
+    records are kept for the changelog of the same range (:mod:`nox_release.adapters.rangelog`),
+    and each batch is classified as git prints the next.
     """
-    tally = _Tally(groups={e: [] for e in EFFECTS})
-    groups = tally.groups
-    for commit in range_commits(project.git, head, since, pathspecs(project), keep=True):
-        if commit.boundary:
-            tally.boundary.add(commit.sha)
-        elif len(commit.parents) > 1:
-            tally.merges += 1
-        else:
-            message = commit.message
-            entries = parse_message(message, commit.sha)  # the lines the changelog lists too
-            known = [c for c in entries if c.type in types or c.breaking]
-            if not known and parse_commit(message) is not None:  # a header of no effect
-                known = entries[:1]
-            if not known:
-                tally.skipped += 1
-            elif any(is_release_commit(c) for c in known):
-                tally.release_commits += 1
-            else:
-                for c in known:
-                    groups[commit_effect(c, types)].append(c)
+    tally = Tally()
+    for batch in range_records(project.git, head, since, pathspecs(project), keep=True):
+        tally_records(batch, types, tally)
     return tally
 
 
@@ -221,13 +192,20 @@ def channel_kind(project: Project, pre: str | None) -> str | None:
     return found[1]
 
 
-def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDecision:
+def decide(
+    project: Project | Path | str,
+    *,
+    pre: str | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> AutoDecision:
     """Decide the next version from the Conventional Commits since the newest release tag.
 
     Read-only: nothing is written. ``pre`` (alpha, beta, rc, dev) asks for a pre-release; on a
     branch of ``prerelease-branches`` it is that branch's kind (another kind is refused). Raises
     :class:`GitError` for a repository without commits and for a shallow clone without the
-    release tag (naming ``git fetch --tags --unshallow``).
+    release tag (naming ``git fetch --tags --unshallow``). ``meanwhile``: work to do while git
+    walks the history of the range, before its commits are read (a bump reads ahead what it
+    will need: see :func:`nox_release.steps.bump.prepare_release`).
     """
     if not isinstance(project, Project):
         project = Project(project)
@@ -238,7 +216,12 @@ def decide(project: Project | Path | str, *, pre: str | None = None) -> AutoDeci
     tag: ReleaseTag | None = next(tags, None)
     any_tag = tag is not None
     shallow, head, tag_commit = _refs(project, tag)
-    tally = _read_since(project, head, tag_commit, types) if tag is None or tag_commit else None
+    tally = None
+    if tag is None or tag_commit:
+        with prefetched(project.git, head, tag_commit, pathspecs(project)):
+            if meanwhile is not None:
+                meanwhile()
+            tally = _read_since(project, head, tag_commit, types)
     if tally is None or (
         tag is not None and tag_commit != head and tag_commit not in tally.boundary
     ):

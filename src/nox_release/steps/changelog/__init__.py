@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from nox_release._errors import ChangelogError
 from nox_release.core.forge import Forge, forge_from_remote
+from nox_release.steps.changelog.ahead import prepare_changelog
 from nox_release.steps.changelog.cliff import CONFIG_FILES, default_cliff_config
 from nox_release.steps.changelog.notes import preview_changelog, release_notes
 from nox_release.steps.changelog.section import release_changelog_changes
@@ -36,6 +37,7 @@ __all__ = [
     "Forge",
     "default_cliff_config",
     "forge_from_remote",
+    "prepare_changelog",
     "preview_changelog",
     "release_changelog_changes",
     "release_notes",

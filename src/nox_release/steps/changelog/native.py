@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from nox_release.adapters.packages import cliff_paths
-from nox_release.adapters.rangelog import LogCommit, range_commits
-from nox_release.core.cliffmd import DefaultTemplate, RenderedRelease, entries_of
+from nox_release.adapters.rangelog import range_records
+from nox_release.core.cliffmd import DefaultTemplate, Entry, RenderedRelease
+from nox_release.core.cliffrecords import entry_reader
+from nox_release.core.rangeread import Record
 from nox_release.steps.changelog.cliff import Cliff
 
 __all__ = ["Native"]
-
-_Entry = tuple[str, str | None, bool | None, str | None, str]
 
 
 def _day(seconds: float) -> str:
@@ -103,7 +103,8 @@ class Native:
             previous_of_oldest = tags.get(ids[1])
             if previous_of_oldest is None:
                 return False
-        records = (c for c in range_commits(git, head, ids[1] if since else None) if not c.boundary)
+        batches = range_records(git, head, ids[1] if since else None)
+        records = (r for batch in batches for r in batch if r[0] != "-")
         first = next(records, None)
         if first is None:  # an empty range: git-cliff makes up an [Unreleased] section
             return False
@@ -117,7 +118,7 @@ class Native:
 
     def _walk(
         self,
-        records: Iterable[LogCommit],
+        records: Iterable[Record],
         tags: dict[str, str],
         tag: str | None,
         previous_of_oldest: str | None,
@@ -129,21 +130,21 @@ class Native:
         previous release, made up, has no commits either).
         """
         current: RenderedRelease | None = None
-        commits: list[list[_Entry]] = []  # the current release's, newest first
+        commits: list[list[Entry]] = []  # the current release's, newest first
         held: RenderedRelease | None = None  # finished, passed on once a older one is
-        for commit in records:
-            sha = commit.sha
-            version = tags.get(sha)
+        read = entry_reader(self._pre)
+        for record in records:
+            version = tags.get(record[1])
             if version is not None:
                 if current is not None:
                     current.previous = version
                     held = self._finish(current, commits, held, sink)
-                current, commits = RenderedRelease(version, _day(commit.time), None), []
+                current, commits = RenderedRelease(version, _day(int(record[2] or 0)), None), []
             elif current is None:
                 current = RenderedRelease(tag, _day(time.time()), None)
-            found = entries_of(commit.message, self._pre)
+            found = read(record)
             if found:
-                commits.append([(*e, sha) for e in found])
+                commits.append(found)
         if current is not None:
             current.previous = previous_of_oldest
             held = self._finish(current, commits, held, sink)
@@ -153,7 +154,7 @@ class Native:
     def _finish(
         self,
         release: RenderedRelease,
-        commits: list[list[_Entry]],
+        commits: list[list[Entry]],
         held: RenderedRelease | None,
         sink: Callable[[str], object],
     ) -> RenderedRelease:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from nox_release.adapters.history import first_reachable, iter_release_tags
 from nox_release.adapters.project import Project
-from nox_release.adapters.rangelog import range_commits
+from nox_release.adapters.rangelog import range_ids
 from nox_release.adapters.runner import Runner
 from nox_release.core.changelog import (
     Release,
@@ -89,13 +89,8 @@ def plan_section(project: Project, cliff: Cliff, new: Release, log: Log) -> Miss
     since = cliff.commit(previous[0]) if previous is not None else None
     if since == head:
         return Exact("the previous release is tagged at HEAD")
-    inside: set[str] = set()
-    reachable = since is None
-    for commit in range_commits(git, head, since):
-        if commit.boundary:
-            reachable = reachable or commit.sha == since
-        else:
-            inside.add(commit.sha)
+    inside, boundary = range_ids(git, head, since)
+    reachable = since is None or since in boundary
     if not reachable and not present and previous is not None:
         # A new file on a branch behind a higher tag: the newest tag it can reach, searched.
         folds = folded_tags([*newest_first, new]) if cfg.changelog_fold_prereleases else set()
@@ -103,7 +98,7 @@ def plan_section(project: Project, cliff: Cliff, new: Release, log: Log) -> Miss
         found_tag = first_reachable(project, older)
         previous = None if found_tag is None else (found_tag.name, found_tag.version)
         since = None if previous is None else cliff.commit(previous[0])
-        inside = {c.sha for c in range_commits(git, head, since) if not c.boundary}
+        inside = range_ids(git, head, since)[0]
         reachable = True
     if not reachable:
         return Exact(f"{previous[0] if previous else 'the previous release'} is not reachable")

@@ -1,10 +1,9 @@
-"""A git process whose output a thread reads ahead, so that git never waits for its reader."""
+"""A git process with a large pipe: git writes far ahead of its reader instead of waiting."""
 
 from __future__ import annotations
 
-import queue
+import os
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,12 +11,22 @@ from nox_release._errors import GitError
 
 __all__ = ["Drain"]
 
-#: How much output the thread holds before the process waits (in pieces of up to 256 KiB).
-_AHEAD = 16
+#: The pipe git writes into, where the system lets it be this large (Linux): about 6,000
+#: commits' messages, so git is rarely held back while the reader parses what came before.
+_PIPE_SIZE = 1 << 20
+
+
+def _widen(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):  # not Linux, or a lower system limit
+        pass
 
 
 class Drain:
-    """A git process whose output a thread reads ahead into a bounded queue (iterate it)."""
+    """A git process whose output is read in the largest pieces at hand (iterate it)."""
 
     def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
         try:
@@ -31,33 +40,14 @@ class Drain:
             )
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH: install git first.") from None
-        self.queue: queue.Queue[bytes] = queue.Queue(maxsize=_AHEAD)
-        self.stopped = False
+        assert self.proc.stdout is not None
+        self._fd = self.proc.stdout.fileno()
+        _widen(self._fd)
         self.result: tuple[int, str] | None = None
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self) -> None:
-        out = self.proc.stdout
-        assert out is not None
-        while True:
-            try:
-                chunk = out.read(1 << 18)
-            except (OSError, ValueError):  # closed by close(): git was stopped
-                chunk = b""
-            while True:  # a full queue: wait, unless the reader stopped listening
-                try:
-                    self.queue.put(chunk, timeout=0.05)
-                    break
-                except queue.Full:
-                    if self.stopped:
-                        return
-            if not chunk:
-                return
 
     def __iter__(self) -> Iterator[bytes]:
         while True:
-            chunk = self.queue.get()
+            chunk = os.read(self._fd, _PIPE_SIZE)
             if not chunk:
                 return
             yield chunk
@@ -67,10 +57,8 @@ class Drain:
         second call gives what the first did)."""
         if self.result is not None:
             return self.result
-        self.stopped = True
         if kill and self.proc.poll() is None:
             self.proc.kill()
-        self.thread.join()
         assert self.proc.stdout is not None
         self.proc.stdout.close()
         err = self.proc.stderr.read().decode("utf-8", "replace") if self.proc.stderr else ""

@@ -125,9 +125,9 @@ class Git:
         """A long git output as it arrives, in pieces that end just after a ``sep`` (the last
         one may not): whole records, read in bulk. See :meth:`stream`.
 
-        git starts at once (before the first piece is asked for) and a thread reads its output
-        ahead, a few MB at most, so git never waits for the reader: it walks the history while
-        the caller does other work, and writes while the caller reads what came before.
+        git starts at once, before the first piece is asked for: it walks the history while
+        the caller does other work; and it writes into a large pipe (1 MiB on Linux), so that it
+        runs ahead while the caller reads what came before.
         """
         return Chunks(self, args, sep)
 

@@ -32,6 +32,9 @@ _LISTED = re.compile(
 )
 
 
+_UNKNOWN = "\x00unknown"
+
+
 def _header_only(body: str, links: str) -> bool:
     """Whether git-cliff lists only the header of a split message with this body (its header
     untouched by the preprocessors): no preprocessor makes a listed line of a body line (the
@@ -65,6 +68,9 @@ def entry_reader(pre: Preprocessors) -> Callable[[Record], list[Entry]]:
     if fast is None:
         return slow
     need, links = fast
+    # A header's group: its type, scope and "!" decide it (each parser needs the ":" that ends
+    # them), but for nox-release's own split line, which its description decides.
+    groups: dict[tuple[str, str, str], str | None] = {}
 
     def read(record: Record) -> list[Entry]:
         line, body = record[4], record[9]
@@ -72,11 +78,15 @@ def entry_reader(pre: Preprocessors) -> Callable[[Record], list[Entry]]:
             if ":" not in record[10] and need(record[10]) is None:
                 return []
         elif need(line) is None and (body == "\n" or _header_only(body, links)):
-            breaking = record[7] == "!"
-            group = parser_group(line)
-            if group is None and not breaking:
+            key = (record[5], record[6], record[7])
+            group = groups.get(key, _UNKNOWN)
+            if group is _UNKNOWN:
+                group = parser_group(line)
+                if record[5] != "nox-release":
+                    groups[key] = group
+            if group is None and record[7] != "!":
                 return []
-            return [(record[8], record[6] or None, breaking, group, record[1])]
+            return [(record[8], record[6] or None, record[7] == "!", group, record[1])]
         return slow(record)
 
     return read

@@ -3,6 +3,7 @@ line comparison would (line breaks of every kind, chunk edges)."""
 
 from __future__ import annotations
 
+import difflib
 import random
 
 import pytest
@@ -52,3 +53,42 @@ def test_a_section_added_on_top_of_a_long_changelog_diffs_only_the_top(tmp_path)
     assert len(lines) < 20 and sum(ln.startswith("@@") for ln in lines) == 1
     added = [ln for ln in lines if ln.startswith("+") and not ln.startswith("+++")]
     assert len(added) == 4 and "+## [2.0.0] - 2026-12-04" in added and "+- new" in added
+
+
+def _applied(before: str, diff: str) -> str:
+    """``before`` with the one hunk of ``diff`` applied (lines as ``splitlines`` cuts them)."""
+    old = before.splitlines(keepends=True)
+    lines = diff.splitlines(keepends=True)[2:]
+    start = int(lines[0].split()[1][1:].split(",")[0])
+    count = lines[0].split()[1].split(",")
+    start = start - 1 if len(count) == 1 or int(count[1]) else start
+    body = lines[1:]
+    kept = [x[1:] for x in body if x[0] in " -"]
+    assert [x.rstrip("\n") for x in old[start : start + len(kept)]] == [
+        x.rstrip("\n") for x in kept
+    ]
+    added = [x[1:] for x in body if x[0] in " +"]
+    return "".join(old[:start]) + "".join(added) + "".join(old[start + len(kept) :])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lines_only_added_diff_as_difflib_does(tmp_path, seed: int) -> None:
+    """One hunk of added lines is written without difflib: the same text as difflib's where no
+    line can be aligned two ways, and a diff that gives the new text in any case."""
+    rnd = random.Random(seed)
+    words = [f"{w}\n" for w in "abcdefgh"]
+    for _ in range(3000):
+        distinct = rnd.random() < 0.5
+        size = rnd.randint(0, len(words) if distinct else 12)
+        old = rnd.sample(words, size) if distinct else [rnd.choice(words) for _ in range(size)]
+        at = rnd.randint(0, len(old))
+        fresh = [f"new {i}\n" for i in range(rnd.randint(1, 8))]
+        added = fresh if rnd.random() < 0.7 else [rnd.choice([*words, *fresh]) for _ in fresh]
+        before, after = "".join(old), "".join(old[:at] + added + old[at:])
+        change = FileChange(tmp_path / "f", before if old or rnd.random() < 0.5 else None, after)
+        diff = change.diff(tmp_path)
+        assert _applied(before, diff).rstrip("\n") == after.rstrip("\n"), (before, after, diff)
+        if added is fresh and distinct:  # no line to align two ways
+            kw = {"fromfile": "/dev/null" if change.before is None else "a/f", "tofile": "b/f"}
+            expected = "".join(difflib.unified_diff(old, old[:at] + added + old[at:], **kw))
+            assert diff == expected, (before, after)

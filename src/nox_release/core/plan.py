@@ -76,6 +76,28 @@ def _common_lines(before: str, after: str, old: list[str], new: list[str]) -> tu
     return same, tail
 
 
+def _range(start: int, stop: int) -> str:
+    """A hunk's range as unified diffs write it (difflib's rule)."""
+    if stop - start == 1:
+        return str(start + 1)
+    return f"{start + (1 if stop > start else 0)},{stop - start}"
+
+
+def _insertion(
+    new_file: bool, rel: str, old: list[str], new: list[str], at: tuple[int, int, int, int]
+) -> str:
+    """The one hunk of lines added between ``same`` lines and ``tail`` lines (context from
+    ``start`` to ``cut`` lines from the end): what difflib writes, without comparing the
+    added lines with anything (a changelog section of 10,000 lines costs nothing)."""
+    start, same, tail, cut = at
+    head = f"--- {'/dev/null' if new_file else 'a/' + rel}\n+++ b/{rel}\n"
+    hunk = f"@@ -{_range(start, len(old) - cut)} +{_range(start, len(new) - cut)} @@\n"
+    lines = [" " + x for x in old[start:same]]
+    lines += ["+" + x for x in new[same : len(new) - tail]]
+    lines += [" " + x for x in old[len(old) - tail : len(old) - cut]]
+    return head + hunk + "".join(x if x.endswith("\n") else x + "\n" for x in lines)
+
+
 @dataclass(frozen=True)
 class FileChange:
     """A file's content before (None: the file does not exist yet) and after."""
@@ -96,6 +118,8 @@ class FileChange:
         same, tail = _common_lines(self.before or "", self.after, old, new)
         start = max(0, same - _CONTEXT)
         cut = max(0, tail - _CONTEXT)
+        if same + tail == len(old) < len(new):  # lines added, none changed: one hunk
+            return _insertion(self.before is None, rel, old, new, (start, same, tail, cut))
         lines = difflib.unified_diff(
             old[start : len(old) - cut],
             new[start : len(new) - cut],

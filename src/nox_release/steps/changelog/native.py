@@ -11,9 +11,10 @@ picks its commits by path). The text is git-cliff's, byte for byte (see
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
 from nox_release.adapters.packages import cliff_paths
@@ -24,6 +25,18 @@ from nox_release.core.rangeread import Record
 from nox_release.steps.changelog.cliff import Cliff
 
 __all__ = ["Native"]
+
+
+_SHA = operator.itemgetter(1)
+
+
+def _inside(batches: Iterable[list[Record]]) -> Iterator[list[Record]]:
+    """The batches without their boundary commits (not of the range), and without empty ones."""
+    for batch in batches:
+        if "-" in map(operator.itemgetter(0), batch):
+            batch = [r for r in batch if r[0] != "-"]
+        if batch:
+            yield batch
 
 
 def _day(seconds: float) -> str:
@@ -103,22 +116,20 @@ class Native:
             previous_of_oldest = tags.get(ids[1])
             if previous_of_oldest is None:
                 return False
-        batches = range_records(git, head, ids[1] if since else None)
-        records = (r for batch in batches for r in batch if r[0] != "-")
-        first = next(records, None)
+        batches = _inside(range_records(git, head, ids[1] if since else None))
+        first = next(batches, None)
         if first is None:  # an empty range: git-cliff makes up an [Unreleased] section
             return False
         if strip not in ("header", "all"):
             sink(self.template.header)
-        walk = itertools.chain([first], records)
-        self._walk(walk, tags, tag, previous_of_oldest, sink)
+        self._walk(itertools.chain([first], batches), tags, tag, previous_of_oldest, sink)
         if strip not in ("footer", "all"):
             sink(self.template.footer + "\n")
         return True
 
     def _walk(
         self,
-        records: Iterable[Record],
+        batches: Iterable[list[Record]],
         tags: dict[str, str],
         tag: str | None,
         previous_of_oldest: str | None,
@@ -127,24 +138,30 @@ class Native:
         """Releases newest first as ``git log`` meets their tags; each passed on when finished.
 
         A release with nothing to list is left out, but for the oldest (git-cliff shows it: its
-        previous release, made up, has no commits either).
+        previous release, made up, has no commits either). A batch without a tag belongs to the
+        release at hand whole.
         """
         current: RenderedRelease | None = None
         commits: list[list[Entry]] = []  # the current release's, newest first
         held: RenderedRelease | None = None  # finished, passed on once a older one is
         read = entry_reader(self._pre)
-        for record in records:
-            version = tags.get(record[1])
-            if version is not None:
-                if current is not None:
-                    current.previous = version
-                    held = self._finish(current, commits, held, sink)
-                current, commits = RenderedRelease(version, _day(int(record[2] or 0)), None), []
-            elif current is None:
-                current = RenderedRelease(tag, _day(time.time()), None)
-            found = read(record)
-            if found:
-                commits.append(found)
+        for batch in batches:
+            if current is not None and tags.keys().isdisjoint(map(_SHA, batch)):
+                commits.extend(filter(None, map(read, batch)))
+                continue
+            for record in batch:
+                version = tags.get(record[1])
+                if version is not None:
+                    if current is not None:
+                        current.previous = version
+                        held = self._finish(current, commits, held, sink)
+                    day = _day(int(record[2] or 0))
+                    current, commits = RenderedRelease(version, day, None), []
+                elif current is None:
+                    current = RenderedRelease(tag, _day(time.time()), None)
+                found = read(record)
+                if found:
+                    commits.append(found)
         if current is not None:
             current.previous = previous_of_oldest
             held = self._finish(current, commits, held, sink)

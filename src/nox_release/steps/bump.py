@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from nox_release._errors import BumpError, VersionError, VersionSourceError
@@ -69,15 +70,17 @@ def check_release(project: Project, version: Version, tag: str, *, dry_run: bool
             f"tag {tag} already exists: released tags are never moved, deleted or overwritten; "
             "bump to a later version."
         )
-    tags = list(iter_release_tags(project))
-    same = next((t for t in tags if t.version == version), None)
+    tags = iter_release_tags(project)
+    highest = next(tags, None)
+    if highest is None or version > highest.version:
+        return  # above every tag, it is none of them and above the reachable ones (no walk)
+    same = next((t for t in chain((highest,), tags) if t.version == version), None)
     if same is not None:
         raise BumpError(
             f"{version.pep440} is already tagged as {same.name}: released versions are never "
             "reused; bump to a later version."
         )
-    # Above every tag, it is above the reachable ones: no history walk to find those.
-    newest = newest_release_tag(project) if tags and not version > tags[0].version else None
+    newest = newest_release_tag(project)
     if newest is not None and not version > newest[1]:
         raise BumpError(
             f"{version.pep440} is not greater than {newest[1].pep440}, the newest release tag "

@@ -111,6 +111,7 @@ def check_repository(
     ``dirty_ok`` accepts uncommitted changes (a dry run, which writes nothing).
     """
     git = project.git
+    git.preload()  # the three questions in one call
     git.toplevel()
     if git.head() is None:
         raise GitError(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from nox_release._errors import GitError
+from nox_release.adapters.background import start
 from nox_release.adapters.project import Project
 from nox_release.core.tags import ReleaseTag, newest_first
 from nox_release.core.version import Version
@@ -19,6 +20,7 @@ __all__ = [
     "release_tags",
     "release_tags_at",
     "tag_commits",
+    "tag_commits_soon",
 ]
 
 
@@ -84,16 +86,31 @@ def release_tags_at(project: Project, rev: str = "HEAD") -> list[ReleaseTag]:
     return [ReleaseTag(name, v) for name, v in parsed if v is not None]
 
 
+_TAG_COMMITS = (
+    "for-each-ref",
+    "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)",
+    "refs/tags",
+)
+
+
 def tag_commits(project: Project) -> dict[str, str]:
     """Every tag's commit (annotated tags peeled once), in one ``git for-each-ref`` call.
 
     A tag of a tag (peeled twice) or of a tree is left out: ask ``Git.tag_target`` for it.
     """
-    fmt = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
+    return _peeled(project.git.run(*_TAG_COMMITS, remember=True))
+
+
+def tag_commits_soon(project: Project) -> Callable[[], dict[str, str]]:
+    """:func:`tag_commits`, started now: git reads every tag object (20 ms for 2,000 tags) on
+    another core while the caller works on. Call the result for the answer (or its error)."""
+    answer = start(project.git, *_TAG_COMMITS)
+    return lambda: _peeled(answer())
+
+
+def _peeled(listing: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for line in project.git.run(
-        "for-each-ref", f"--format={fmt}", "refs/tags", remember=True
-    ).splitlines():
+    for line in listing.splitlines():
         name, kind, obj, peeled_kind, peeled = line.split("\0")
         if kind == "commit":
             out[name] = obj

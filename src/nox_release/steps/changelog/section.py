@@ -154,7 +154,8 @@ def release_changelog_changes(
     raises here and the bump leaves nothing changed. The section covers the release's own
     range; a file made new here starts at this release (``log`` says how to have the history).
     """
-    with Cliff(project, runner, quiet) as cliff:
+    # The tags' commits are read (git in a process of its own) while the file's headings are.
+    with Cliff(project, runner, quiet, prefetch=True) as cliff:
         todo = plan_section(project, cliff, (tag, version), log)
         if isinstance(todo, Exact):
             change = exact_change(project, cliff, (tag, version), quiet)

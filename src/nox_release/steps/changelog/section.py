@@ -135,7 +135,8 @@ def _missing(
     floor = previous[1] if previous is not None else None
     todo = [r for r in releases if r[0] not in folded and (floor is None or r[1] > floor)]
     ends = ["HEAD" if t == new[0] else cliff.commit(t) for t, _ in todo]
-    every = sorted({*releases, *shown}, key=lambda r: r[1])
+    # Two ascending runs, de-duplicated: the sort merges them (each tag compared about once).
+    every = sorted(dict.fromkeys([*reversed(shown), *releases]), key=lambda r: r[1])
     path = project.root / project.config.changelog_file
     return Missing(path, before, every, ends, since, new[0], folded | strays)
 

@@ -41,9 +41,11 @@ def test_preload_answers_as_the_three_questions_do(tmp_path: Path, where: str) -
         cwd.mkdir()
     else:
         repo = make_repo(tmp_path / "p")
-        cwd = {"work tree": repo.path, "subfolder": repo.path / "sub", "git dir": repo.path / ".git"}[
-            where
-        ]
+        cwd = {
+            "work tree": repo.path,
+            "subfolder": repo.path / "sub",
+            "git dir": repo.path / ".git",
+        }[where]
         cwd.mkdir(exist_ok=True)
     expected = _answers(Git(cwd))
     preloaded = Git(cwd)

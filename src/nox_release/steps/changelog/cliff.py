@@ -66,8 +66,6 @@ def _read_cliff_toml(path: Path) -> dict[str, Any]:
 
 
 def _cliff_config(project: Project, workdir: Path, forge: Forge | None) -> _CliffConfig:
-    import tomlkit
-
     roots = [project.root]
     top = project.git.toplevel()
     if top.resolve() != project.root:
@@ -82,6 +80,8 @@ def _cliff_config(project: Project, workdir: Path, forge: Forge | None) -> _Clif
         # git-cliff reads [tool.git-cliff] only from a *relative* path to pyproject.toml (2.14:
         # an absolute path silently gives its built-in default), and a runner's working
         # directory is not ours to choose: hand it the tables as a cliff.toml of their own.
+        import tomlkit  # a write only: not imported when the default configuration is used
+
         path = workdir / "cliff.toml"
         path.write_text(tomlkit.dumps(dict(table)), encoding="utf-8")
         source = f"[tool.git-cliff] in {project.pyproject_path}"

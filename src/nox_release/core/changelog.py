@@ -137,6 +137,25 @@ def _section_end(found: Sequence[tuple[int, int, str]], n: int, total: int) -> i
     return total
 
 
+def named_releases(
+    found: Sequence[tuple[int, int, str]], releases: Sequence[Release]
+) -> dict[str, int]:
+    """The releases the :func:`headings` ``found`` name, each with the number (in ``found``) of
+    its first heading: see :func:`release_sections`, which says where the sections end."""
+    if not found:
+        return {}
+    names = _release_names(releases)
+    digits_only = _tags_have_digits(releases)  # then a text without one names no release
+    out: dict[str, int] = {}
+    texts = map(itemgetter(2), found)
+    digits = compress(count(), map(_DIGIT.search, texts)) if digits_only else None
+    for n in range(len(found)) if digits is None else digits:
+        tag = next((t for t in _named(found[n][2], names) if t not in out), None)
+        if tag is not None:
+            out[tag] = n
+    return out
+
+
 def release_sections(
     lines: Sequence[str],
     releases: Sequence[Release],
@@ -151,17 +170,15 @@ def release_sections(
     :func:`headings` of ``lines``, when they are known already.
     """
     found_headings = headings(lines) if found is None else found
-    names = _release_names(releases)
-    digits_only = _tags_have_digits(releases)  # then a text without one names no release
-    out: dict[str, _Section] = {}
-    texts = map(itemgetter(2), found_headings)
-    digits = compress(count(), map(_DIGIT.search, texts)) if digits_only else None
-    for n in range(len(found_headings)) if digits is None else digits:
-        i, level, text = found_headings[n]
-        tag = next((t for t in _named(text, names) if t not in out), None)
-        if tag is not None:
-            out[tag] = _Section(tag, i, _section_end(found_headings, n, len(lines)), level)
-    return out
+    return {
+        tag: _Section(
+            tag,
+            found_headings[n][0],
+            _section_end(found_headings, n, len(lines)),
+            found_headings[n][1],
+        )
+        for tag, n in named_releases(found_headings, releases).items()
+    }
 
 
 #: A version in a heading, whatever the tags: "1.2", "v1.2.3", "0.13.0.dev2", "[2.0.0-rc.1]".

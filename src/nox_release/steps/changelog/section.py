@@ -25,7 +25,7 @@ from nox_release.core.changelog import (
     folded_tags,
     heading_version,
     headings,
-    release_sections,
+    named_releases,
 )
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import FileChange
@@ -56,11 +56,20 @@ def _previous(
     """The release the new section starts after: the newest the file has, else the newest tag.
 
     Without a section in the file, the pre-releases the new final release folds are skipped.
+    ``newest_first`` is ordered: the first release found is the answer, and the final release a
+    pre-release folds into (a higher version) comes before it (:func:`folded_tags`, read lazily).
     """
     if present:
-        return max(((t, v) for t, v in newest_first if t in present), key=lambda r: r[1])
-    folds = folded_tags([*newest_first, new]) if fold else set()
-    return next((r for r in newest_first if r[0] not in folds and r[1] < new[1]), None)
+        return next(r for r in newest_first if r[0] in present)
+    finals = set() if new[1].is_prerelease else {new[1]}
+    for tag, version in newest_first:
+        if not version.is_prerelease:
+            finals.add(version)
+        elif fold and version.post is None and version.base in finals and version < version.base:
+            continue  # folded
+        if version < new[1]:
+            return tag, version
+    return None
 
 
 def plan_section(project: Project, cliff: Cliff, new: Release, log: Log) -> Missing | Exact | None:
@@ -75,7 +84,7 @@ def plan_section(project: Project, cliff: Cliff, new: Release, log: Log) -> Miss
     newest_first = [(t.name, t.version) for t in iter_release_tags(project) if t.name != new[0]]
     lines = (before or "").splitlines(keepends=True)
     found = headings(lines)
-    present = release_sections(lines, [*reversed(newest_first), new], found=found)
+    present = named_releases(found, [*reversed(newest_first), new])
     if new[0] in present:
         log(f"{cfg.changelog_file} already has {new[0]}")
         return None

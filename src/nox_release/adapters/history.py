@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 
@@ -13,12 +14,14 @@ from nox_release.core.version import Version
 
 __all__ = [
     "check_repository",
+    "drop_tag_commits",
     "first_reachable",
     "head_epoch",
     "iter_release_tags",
     "newest_release_tag",
     "release_tags",
     "release_tags_at",
+    "start_tag_commits",
     "tag_commits",
     "tag_commits_soon",
 ]
@@ -101,10 +104,30 @@ def tag_commits(project: Project) -> dict[str, str]:
     return _peeled(project.git.run(*_TAG_COMMITS, remember=True))
 
 
+#: The key of a :func:`start_tag_commits` reading in ``Git.memo``.
+_STARTED = "tag_commits_started"
+
+
+def start_tag_commits(project: Project) -> None:
+    """Start :func:`tag_commits` now, for the next :func:`tag_commits_soon` to take; the
+    caller takes it (or calls :func:`drop_tag_commits`) before anything moves a ref."""
+    project.git.memo[_STARTED] = start(project.git, *_TAG_COMMITS)
+
+
+def drop_tag_commits(project: Project) -> None:
+    """A :func:`start_tag_commits` reading nobody took: waited for, its answer dropped."""
+    answer = project.git.memo.pop(_STARTED, None)
+    if callable(answer):
+        with contextlib.suppress(Exception):
+            answer()
+
+
 def tag_commits_soon(project: Project) -> Callable[[], dict[str, str]]:
-    """:func:`tag_commits`, started now: git reads every tag object (20 ms for 2,000 tags) on
-    another core while the caller works on. Call the result for the answer (or its error)."""
-    answer = start(project.git, *_TAG_COMMITS)
+    """:func:`tag_commits`, started now (or taken from :func:`start_tag_commits`): git reads
+    every tag object (20 ms for 2,000 tags) on another core while the caller works on. Call the
+    result for the answer (or its error)."""
+    started = project.git.memo.pop(_STARTED, None)
+    answer = started if callable(started) else start(project.git, *_TAG_COMMITS)
     return lambda: _peeled(answer())
 
 

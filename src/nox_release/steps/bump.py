@@ -14,9 +14,11 @@ from nox_release.adapters.apply import apply_plan, check_plan
 from nox_release.adapters.files import read_text
 from nox_release.adapters.history import (
     check_repository,
+    drop_tag_commits,
     iter_release_tags,
     newest_release_tag,
     release_tags_at,
+    start_tag_commits,
 )
 from nox_release.adapters.intent import recover
 from nox_release.adapters.lock import ReleaseLock
@@ -250,6 +252,22 @@ def _release_version(
     extra: ExtraChanges | None,
 ) -> BumpResult:
     check_repository(project, dirty_ok=dry_run)
+    if extra is _changelog_changes and project.config.changelog:
+        start_tag_commits(project)  # git reads the tags while the release is checked
+    try:
+        return _checked_release(project, compute, dry_run, log, before_step, extra)
+    finally:
+        drop_tag_commits(project)  # the changelog took it, unless something failed first
+
+
+def _checked_release(
+    project: Project,
+    compute: Callable[[Version], Version],
+    dry_run: bool,
+    log: Log,
+    before_step: StepHook | None,
+    extra: ExtraChanges | None,
+) -> BumpResult:
     dirty = project.git.dirty_files() if dry_run else []
     if dirty:
         log(

@@ -73,6 +73,6 @@ def test_the_named_releases_are_the_sections_keys(heads: list[str], chosen: set[
     releases = sorted(((f"v{v}", Version(v)) for v in chosen), key=lambda r: r[1])
     found = headings(lines)
     sections = release_sections(lines, releases, found=found)
-    named = named_releases(found, releases)
+    named = named_releases([t for _, _, t in found], releases)
     assert list(named) == list(sections)
     assert all(found[n][0] == sections[tag].start for tag, n in named.items())

@@ -24,8 +24,8 @@ from nox_release.core.changelog import (
     Release,
     folded_tags,
     heading_version,
-    headings,
     named_releases,
+    release_heading_texts,
 )
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import FileChange
@@ -82,13 +82,12 @@ def plan_section(project: Project, cliff: Cliff, new: Release, log: Log) -> Miss
     refuse_unwritable(path, cfg.changelog_file)
     before = read_changelog(path, cfg.changelog_file)
     newest_first = [(t.name, t.version) for t in iter_release_tags(project) if t.name != new[0]]
-    lines = (before or "").splitlines(keepends=True)
-    found = headings(lines)
-    present = named_releases(found, [*reversed(newest_first), new])
+    texts = release_heading_texts(before or "")
+    present = named_releases(texts, [*reversed(newest_first), new])
     if new[0] in present:
         log(f"{cfg.changelog_file} already has {new[0]}")
         return None
-    if not present and any(heading_version(text) is not None for _, _, text in found):
+    if not present and any(heading_version(text) is not None for text in texts):
         return Exact("the headings name versions but no tag")
     previous = _previous(newest_first, dict(present), new, cfg.changelog_fold_prereleases)
     git = project.git

@@ -10,7 +10,12 @@ import pytest
 from nox_release import ConfigError, GitError
 from nox_release.adapters.background import start
 from nox_release.adapters.git import Git
-from nox_release.adapters.history import tag_commits, tag_commits_soon
+from nox_release.adapters.history import (
+    drop_tag_commits,
+    start_tag_commits,
+    tag_commits,
+    tag_commits_soon,
+)
 from nox_release.adapters.project import Project
 from testkit.samples import make_repo
 
@@ -83,6 +88,19 @@ def test_tag_commits_started_early_are_the_same(tmp_path: Path) -> None:
     repo.git("tag", "tree", "HEAD^{tree}")
     project = Project(repo.path)
     assert tag_commits_soon(project)() == tag_commits(project)
+
+
+def test_tag_commits_started_before_are_taken_once(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p")
+    repo.tag("v1.2.3")
+    project = Project(repo.path)
+    start_tag_commits(project)
+    assert tag_commits_soon(project)() == tag_commits(project)
+    assert "tag_commits_started" not in project.git.memo
+    drop_tag_commits(project)  # nothing left: nothing to wait for
+    start_tag_commits(project)
+    drop_tag_commits(project)
+    assert "tag_commits_started" not in project.git.memo
 
 
 def test_a_format_whose_tags_hold_a_slash_is_still_checked_against_the_others(

@@ -18,7 +18,7 @@ import pytest
 from nox_release._errors import ReleaseError
 from nox_release.core import changelog
 from nox_release.core.changelog import MAINTENANCE, Release
-from nox_release.core.mdscan import atx, atx_headings
+from nox_release.core.mdscan import atx, atx_headings, digit_heading_texts
 from nox_release.core.version import Version
 
 # -- the oracle: the line-by-line code, as it was ------------------------------------------------
@@ -353,8 +353,57 @@ def assert_same(text: str, releases: list[Release], rendered: str) -> None:
     )
     for _, _, title in found:
         assert changelog.heading_version(title) == heading_version_ref(title)
+    assert_same_texts(text, lines)
     merged = changelog.merge_changelog(text, rendered, releases=releases)
     assert merged == merge_changelog_ref(text, rendered, releases=releases)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def assert_same_texts(text: str, lines: Sequence[str]) -> bool:
+    """The heading texts read without splitting: those of the headings with a digit, at least.
+
+    True when they were read from the text itself (ATX headings only)."""
+    ref = headings_ref(lines)
+    with_digits = [t for t in changelog.release_heading_texts(text) if _DIGIT.search(t)]
+    assert with_digits == [t for _, _, t in ref if _DIGIT.search(t)]
+    fast = digit_heading_texts(text)
+    if fast is not None:
+        assert fast == [t for i, _, t in ref if _DIGIT.search(lines[i])]
+    return fast is not None
+
+
+def test_an_atx_only_changelog_is_read_without_splitting() -> None:
+    fast = 0
+    for seed in range(200):
+        rnd = random.Random(seed)
+        blocks = [_block(rnd) for _ in range(60)]
+        lines = [
+            line
+            for block in blocks
+            for line in block
+            if not any(c in line for c in ("-", "=", "```", "~~~")) or line.startswith("#")
+        ]
+        newline = rnd.choice(["\n", "\r\n"])
+        text = "".join(line + newline for line in lines)
+        text = text if rnd.random() < 0.8 else text.rstrip("\r\n")
+        fast += assert_same_texts(text, text.splitlines(keepends=True))
+    assert fast > 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Changelog\n\n## Release \u0663\n\n- x\n",  # a digit, not an ASCII one
+        "## [1.0.0](https://x.org/v1.0.0)\r\n\r\n## See <https://x.org/2>\r\n",
+        "# 1.0.0",
+        "## 1.0.0\n```\n## 2.0.0\n```\n",
+        "## a\n1.0.0\n---\n",
+    ],
+)
+def test_heading_texts_of_edge_cases(text: str) -> None:
+    assert_same_texts(text, text.splitlines(keepends=True))
 
 
 @pytest.mark.parametrize("seed", range(300))

@@ -55,6 +55,51 @@ def test_a_section_added_on_top_of_a_long_changelog_diffs_only_the_top(tmp_path)
     assert len(added) == 4 and "+## [2.0.0] - 2026-12-04" in added and "+- new" in added
 
 
+PLAIN_PIECES = ["a", "b", "\n", "\r\n", "x\n", "\n\n", "é", "ab\n"]
+
+
+def windows_by_splitting(before: str, after: str) -> tuple[list[str], list[str], int]:
+    """The reference: both texts split whole, the shared lines found by _common_lines."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    same, tail = plan._common_lines(before, after, old, new)
+    start, cut = max(0, same - 3), max(0, tail - 3)
+    return old[start : len(old) - cut], new[start : len(new) - cut], start
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 16])
+def test_windows_of_plain_texts_are_the_ones_splitting_finds(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(plan, "_CHUNK", chunk)
+    rnd = random.Random(chunk + 7)
+    fast = 0
+    for _ in range(6000):
+        pieces = [rnd.choice(PLAIN_PIECES) for _ in range(rnd.randint(0, 30))]
+        before = "".join(pieces)
+        edited = list(pieces)
+        for _ in range(rnd.randint(0, 3)):
+            at = rnd.randint(0, len(edited))
+            if rnd.random() < 0.5 or not edited[at:]:
+                edited[at:at] = [rnd.choice(PLAIN_PIECES) for _ in range(rnd.randint(1, 4))]
+            else:
+                del edited[at : at + rnd.randint(1, 3)]
+        after = "".join(edited)
+        found = plan._plain_windows(before, after)
+        if found is not None:
+            fast += 1
+            old, new, start = found
+            got = (old.splitlines(keepends=True), new.splitlines(keepends=True), start)
+            assert got == windows_by_splitting(before, after), (before, after)
+        assert plan._windows(before, after) == windows_by_splitting(before, after)
+    assert fast > 4000
+
+
+def test_texts_with_other_line_breaks_are_split_whole() -> None:
+    for before, after in [("a\rb\n", "a\rc\n"), ("a\u2028b", "a\u2028c"), ("x\n", "x\n")]:
+        assert plan._plain_windows(before, after) is None
+        assert plan._windows(before, after) == windows_by_splitting(before, after)
+
+
 def _applied(before: str, diff: str) -> str:
     """``before`` with the one hunk of ``diff`` applied (lines as ``splitlines`` cuts them)."""
     old = before.splitlines(keepends=True)

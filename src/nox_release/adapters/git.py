@@ -48,6 +48,14 @@ _READER_FORMS = frozenset(
 )
 
 
+#: The questions :meth:`Git.preload` answers, as :meth:`Git.run` remembers them.
+_PRELOADED = (
+    ("rev-parse", "--show-toplevel"),
+    ("rev-parse", "--is-shallow-repository"),
+    ("rev-parse", "-q", "--verify", "HEAD^{commit}"),
+)
+
+
 class Git:
     """Runs ``git`` in one working directory. Every failure is a :class:`GitError`."""
 
@@ -56,6 +64,10 @@ class Git:
         self.memo: dict[object, object] = {}
         """What readers keep between calls, keyed by commit ids (see adapters.rangelog)."""
         self._answers: dict[tuple[str, ...], str] = {}
+
+    def knows(self, *args: str) -> bool:
+        """Whether the answer of the reader ``git *args`` is remembered (:meth:`run`)."""
+        return args in self._answers
 
     def forget(self) -> None:
         """Drop the remembered answers (:meth:`run` ``remember``): refs may have moved."""
@@ -155,6 +167,18 @@ class Git:
             raise GitError(
                 f"{self.cwd} is not inside a git repository: run 'git init' and commit first."
             ) from None
+
+    def preload(self) -> None:
+        """Ask :meth:`toplevel`, :meth:`is_shallow` and :meth:`head` in one ``rev-parse``: the
+        answers are remembered as if each had been asked (none is, unless all three came)."""
+        if any(key in self._answers for key in _PRELOADED):
+            return
+        args = ("--show-toplevel", "--is-shallow-repository", "-q", "--verify", "HEAD^{commit}")
+        lines = self.run("rev-parse", *args, check=False).split("\n")
+        if len(lines) == 2:
+            lines.append("")  # no commit yet: -q --verify says nothing
+        if len(lines) == 3 and lines[0] and lines[1] in ("true", "false"):
+            self._answers.update(zip(_PRELOADED, lines, strict=True))
 
     def git_dir(self) -> Path:
         return Path(self.run("rev-parse", "--absolute-git-dir", remember=True))

@@ -281,9 +281,11 @@ class Project:
     def check_tag_format(self) -> None:
         """Refuse a ``tag-format`` that names no tag while other tags look like releases."""
         fmt = self.config.tags
-        names = self.git.tag_names("*")
-        if any(fmt.parse(n) is not None for n in names):
+        # The format's own tags first, listed already (remembered) with the release tags: one
+        # without a "/" is among "*"'s too (git's patterns match "/" only literally).
+        if any("/" not in n and fmt.parse(n) is not None for n in self.git.tag_names(fmt.glob)):
             return
+        names = self.git.tag_names("*")
         inferred = infer_format(names)
         if inferred is None:
             return

@@ -17,7 +17,14 @@ from itertools import compress, count
 from operator import itemgetter
 
 from nox_release._errors import ReleaseError
-from nox_release.core.mdscan import UNDERLINE, ListLines, TextLines, headings_of, walk
+from nox_release.core.mdscan import (
+    UNDERLINE,
+    ListLines,
+    TextLines,
+    digit_heading_texts,
+    headings_of,
+    walk,
+)
 from nox_release.core.tags import TagFormat
 from nox_release.core.version import Version
 
@@ -137,6 +144,35 @@ def _section_end(found: Sequence[tuple[int, int, str]], n: int, total: int) -> i
     return total
 
 
+def named_releases(texts: Sequence[str], releases: Sequence[Release]) -> dict[str, int]:
+    """The releases the heading ``texts`` name, each with the number of the first text that
+    does: see :func:`release_sections`, which says where their sections end."""
+    if not texts:
+        return {}
+    names = _release_names(releases)
+    digits_only = _tags_have_digits(releases)  # then a text without one names no release
+    out: dict[str, int] = {}
+    digits = compress(count(), map(_DIGIT.search, texts)) if digits_only else None
+    for n in range(len(texts)) if digits is None else digits:
+        tag = next((t for t in _named(texts[n], names) if t not in out), None)
+        if tag is not None:
+            out[tag] = n
+    return out
+
+
+def release_heading_texts(text: str) -> list[str]:
+    """The texts of the headings of ``text`` that can name a version, or a release whose tag
+    holds a digit (every tag of a ``tag-format`` does), in order: every heading whose text holds
+    a digit (some others too), as :func:`named_releases` and :func:`heading_version` read them.
+    The file is split into lines only when it must be."""
+    if not text:
+        return []
+    texts = digit_heading_texts(text)
+    if texts is None:
+        texts = [title for _, _, title in headings(text.splitlines(keepends=True))]
+    return texts
+
+
 def release_sections(
     lines: Sequence[str],
     releases: Sequence[Release],
@@ -151,17 +187,15 @@ def release_sections(
     :func:`headings` of ``lines``, when they are known already.
     """
     found_headings = headings(lines) if found is None else found
-    names = _release_names(releases)
-    digits_only = _tags_have_digits(releases)  # then a text without one names no release
-    out: dict[str, _Section] = {}
-    texts = map(itemgetter(2), found_headings)
-    digits = compress(count(), map(_DIGIT.search, texts)) if digits_only else None
-    for n in range(len(found_headings)) if digits is None else digits:
-        i, level, text = found_headings[n]
-        tag = next((t for t in _named(text, names) if t not in out), None)
-        if tag is not None:
-            out[tag] = _Section(tag, i, _section_end(found_headings, n, len(lines)), level)
-    return out
+    return {
+        tag: _Section(
+            tag,
+            found_headings[n][0],
+            _section_end(found_headings, n, len(lines)),
+            found_headings[n][1],
+        )
+        for tag, n in named_releases([t for _, _, t in found_headings], releases).items()
+    }
 
 
 #: A version in a heading, whatever the tags: "1.2", "v1.2.3", "0.13.0.dev2", "[2.0.0-rc.1]".

@@ -17,6 +17,7 @@ from itertools import accumulate
 Heading = tuple[int, int, str]  # (line index, level, text)
 
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+_DIGIT = re.compile(r"\d")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[a-z]+://[^>]*>")
 #: A setext underline: ``===`` (level 1) or ``---`` (level 2) under a line of text.
 UNDERLINE = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*\r?\n?$")
@@ -186,7 +187,8 @@ _LINK_TARGET_IN_RUN = re.compile(r"\]\([^)\x00]*\)|<[a-z]+://[^>\x00]*>")
 
 def atx_headings(lines: Sequence[str], indices: Sequence[int]) -> list[Heading]:
     """``(line index, level, text without links' targets)`` of the lines at ``indices`` that
-    :func:`atx` reads as headings, read in one pass (no line holds a NUL)."""
+    :func:`atx` reads as headings, read in one pass (no line holds a NUL; a line's break may be
+    left out)."""
     if not indices:
         return []
     found = _ATX_ALL.findall("\x00".join([lines[i] for i in indices]) + "\x00")
@@ -207,6 +209,33 @@ def headings_of(lines: Sequence[str]) -> list[Heading]:
         return found  # ATX headings only (and a first line that changes nothing)
     parsed = {i: (level, text) for i, level, text in found}
     return list(walk(lines, heapq.merge(heads, [i for i in others if i not in parsed]), parsed))
+
+
+#: An ATX heading's line that holds a digit (from its hashes on), after the break before it.
+_DIGIT_HEAD_LINE = re.compile(r"\n(#[^\n]*\d[^\n]*)")
+
+
+def _atx_only(text: str) -> bool:
+    """Whether the headings of ``text`` are its ATX heading lines alone, as :func:`headings_of`
+    reads its lines: only ``\\n`` and ``\\r\\n`` breaks, no NUL, and no line but the first
+    that can open a fence or underline a heading (the candidates :class:`TextLines` reads)."""
+    if "\x00" in text or TextLines.of(text) is None or _FENCE.match(text):
+        return False
+    return _Scanner(text, "\n", r"(?=\n|\Z)", heads=False).starts() == [0]
+
+
+def digit_heading_texts(text: str) -> list[str] | None:
+    """The texts (links' targets removed) of the headings of ``text`` whose line holds a digit
+    (a superset of those whose text does), in order, read without splitting the text: for a
+    text with ATX headings only (see :func:`_atx_only`), the usual changelog. None for another
+    text: read :func:`headings_of` its lines."""
+    if not _atx_only(text):
+        return None
+    lines = _DIGIT_HEAD_LINE.findall(text)
+    first = text[: text.find("\n")] if "\n" in text else text
+    if first[:1] == "#" and _DIGIT.search(first):
+        lines.insert(0, first)
+    return [t for _, _, t in atx_headings(lines, range(len(lines)))]
 
 
 def _others(lines: Sequence[str]) -> list[int]:

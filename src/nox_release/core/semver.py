@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["PEP_LABEL", "SEMVER", "pep440_suffix"]
+__all__ = ["PEP_LABEL", "PLAIN", "SEMVER", "pep440_suffix"]
 
 #: Pre-release kinds -> their PEP 440 label.
 PEP_LABEL = {"alpha": "a", "beta": "b", "rc": "rc"}
@@ -14,6 +14,10 @@ SEMVER = re.compile(
     r"(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
     r"(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
 )
+
+#: A plain ``X.Y.Z`` (ASCII digits, no leading zeros): normalised PEP 440 and canonical SemVer
+#: at once, ordered as its three numbers.
+PLAIN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
 def pep440_suffix(pre: str | None, build: str | None) -> str | None:

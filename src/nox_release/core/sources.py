@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from nox_release._errors import VersionSourceError
 from nox_release.core.toml import TomlError, loads
@@ -91,6 +91,9 @@ class PyprojectVersion:
         return str(value)
 
     def write(self, text: str, version: Version) -> str:
+        fast = _string_replaced(text, self.table, version.pep440)
+        if fast is not None:
+            return fast
         import tomlkit
         from tomlkit.items import String, StringType
 
@@ -99,6 +102,48 @@ class PyprojectVersion:
         literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
         project["version"] = tomlkit.string(version.pep440, literal=literal)  # type: ignore[index]
         return tomlkit.dumps(doc)  # type: ignore[arg-type]
+
+
+#: ``version = "..."`` (or ``'...'``) on a line of its own: a one-line string, no escapes.
+_TOML_VERSION = re.compile(
+    r"""^[ \t]*version[ \t]*=[ \t]*(?:"(?P<b>[^"\\\r\n]*)"|'(?P<l>[^'\r\n]*)')(?=[ \t]*(?:#|\r?$))""",
+    re.MULTILINE,
+)
+_TOML_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
+_TOML_ARRAY_TABLE = re.compile(r"^[ \t]*\[\[", re.MULTILINE)
+
+
+def _string_replaced(text: str, table: tuple[str, ...], new: str) -> str | None:
+    """``text`` with the table's ``version`` string replaced by ``new`` as tomlkit writes it
+    (same quotes, every other byte kept), without tomlkit; None when that is not certain.
+
+    Only under the table's own ``[header]``, and checked: the text read back must hold the same
+    data but for that version. A version holds no character a TOML string escapes.
+    """
+    if _TOML_ARRAY_TABLE.search(text):  # tomlkit may reorder those: its writing decides
+        return None
+    header = re.compile(rf"^\[{re.escape('.'.join(table))}\][ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+    heads = list(header.finditer(text))
+    if len(heads) != 1:
+        return None
+    start = heads[0].end()
+    after = _TOML_HEADER.search(text, start)
+    found = list(_TOML_VERSION.finditer(text, start, after.start() if after else len(text)))
+    if len(found) != 1:
+        return None
+    group = "b" if found[0].group("b") is not None else "l"
+    out = text[: found[0].start(group)] + new + text[found[0].end(group) :]
+    try:
+        data, written = loads(text), loads(out)
+    except TomlError:
+        return None
+    inner: Any = data
+    for key in table:
+        inner = inner.get(key) if isinstance(inner, dict) else None
+    if not isinstance(inner, dict) or "version" not in inner:
+        return None
+    inner["version"] = new
+    return out if written == data else None
 
 
 def _py_version(name: str) -> re.Pattern[str]:

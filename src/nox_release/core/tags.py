@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nox_release._errors import ConfigError, VersionError
+from nox_release.core.semver import PLAIN
 from nox_release.core.version import Version
 
 __all__ = ["ReleaseTag", "TagFormat", "infer_format", "newest_first"]
@@ -100,29 +101,47 @@ def _version(text: str) -> Version | None:
 # The epoch and release numbers at the start of a version: enough to order tags without parsing.
 _RELEASE_PREFIX = re.compile(r"(?:(\d+)!)?(\d+(?:\.\d+)*)")
 
+_Key = tuple[int, tuple[int, ...]]
+
+
+def _group_key(text: str) -> _Key | None:
+    """PEP 440's first sort keys of ``text``: the epoch and the release without trailing zeros."""
+    m = PLAIN.fullmatch(text)  # the usual tag: no parsing
+    if m is not None:
+        x, y, z = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return (0, (x, y, z) if z else (x, y) if y else (x,))
+    m = _RELEASE_PREFIX.match(text)
+    if m is None:
+        return None
+    release = tuple(int(p) for p in m.group(2).split("."))
+    while len(release) > 1 and release[-1] == 0:  # 1.2 == 1.2.0 in PEP 440
+        release = release[:-1]
+    return (int(m.group(1) or 0), release)
+
 
 def newest_first(names: Iterable[str], fmt: TagFormat) -> Iterator[ReleaseTag]:
     """The tags of ``fmt`` among ``names``, highest version first; others are left out.
 
     Versions are parsed lazily: the tags are grouped by epoch and release numbers (PEP 440's
-    first sort keys) and only the groups reached are parsed and ordered exactly.
+    first sort keys) and only the groups reached are parsed and ordered exactly (a group of
+    one tag needs no ordering).
     """
-    groups: dict[tuple[int, tuple[int, ...]], list[str]] = {}
+    groups: dict[_Key, list[tuple[str, str]]] = {}
     for name in names:
         text = fmt.version_text(name)
-        m = _RELEASE_PREFIX.match(text) if text is not None else None
-        if m is None:
+        if text is None:
             continue
-        release = tuple(int(p) for p in m.group(2).split("."))
-        while len(release) > 1 and release[-1] == 0:  # 1.2 == 1.2.0 in PEP 440
-            release = release[:-1]
-        groups.setdefault((int(m.group(1) or 0), release), []).append(name)
+        key = _group_key(text)
+        if key is not None:
+            groups.setdefault(key, []).append((name, text))
     for key in sorted(groups, reverse=True):
-        tags = []
-        for name in groups[key]:
-            version = fmt.parse(name)
+        group = groups[key]
+        if len(group) == 1:
+            version = _version(group[0][1])
             if version is not None:
-                tags.append(ReleaseTag(name, version))
+                yield ReleaseTag(group[0][0], version)
+            continue
+        tags = [ReleaseTag(n, v) for n, text in group if (v := _version(text)) is not None]
         tags.sort(key=lambda t: (t.version, t.name), reverse=True)
         yield from tags
 

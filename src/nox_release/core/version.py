@@ -35,7 +35,7 @@ from packaging.version import InvalidVersion
 from packaging.version import Version as _PVersion
 
 from nox_release._errors import BumpError, VersionError
-from nox_release.core.semver import PEP_LABEL, SEMVER, pep440_suffix
+from nox_release.core.semver import PEP_LABEL, PLAIN, SEMVER, pep440_suffix
 
 __all__ = ["PRE_KINDS", "Part", "PreKind", "Version", "normalise_pre_kind"]
 
@@ -349,6 +349,8 @@ class Version:
 def _parse(text: str) -> _PVersion:
     if not isinstance(text, str):
         raise VersionError(f"a version must be a string, not {type(text).__name__}: {text!r}.")
+    if PLAIN.fullmatch(text) is not None:  # normalised and canonical: the checks below pass
+        return _PVersion(text)
     m = SEMVER.fullmatch(text)
     if m is not None:
         suffix = pep440_suffix(m.group(4), m.group(5))

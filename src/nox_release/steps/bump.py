@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from nox_release._errors import BumpError, ReleaseError, VersionError, VersionSourceError
@@ -13,9 +14,11 @@ from nox_release.adapters.apply import apply_plan, check_plan
 from nox_release.adapters.files import read_text
 from nox_release.adapters.history import (
     check_repository,
+    drop_tag_commits,
     iter_release_tags,
     newest_release_tag,
     release_tags_at,
+    start_tag_commits,
 )
 from nox_release.adapters.intent import recover
 from nox_release.adapters.lock import ReleaseLock
@@ -70,15 +73,17 @@ def check_release(project: Project, version: Version, tag: str, *, dry_run: bool
             f"tag {tag} already exists: released tags are never moved, deleted or overwritten; "
             "bump to a later version."
         )
-    tags = list(iter_release_tags(project))
-    same = next((t for t in tags if t.version == version), None)
+    tags = iter_release_tags(project)
+    highest = next(tags, None)
+    if highest is None or version > highest.version:
+        return  # above every tag, it is none of them and above the reachable ones (no walk)
+    same = next((t for t in chain((highest,), tags) if t.version == version), None)
     if same is not None:
         raise BumpError(
             f"{version.pep440} is already tagged as {same.name}: released versions are never "
             "reused; bump to a later version."
         )
-    # Above every tag, it is above the reachable ones: no history walk to find those.
-    newest = newest_release_tag(project) if tags and not version > tags[0].version else None
+    newest = newest_release_tag(project)
     if newest is not None and not version > newest[1]:
         raise BumpError(
             f"{version.pep440} is not greater than {newest[1].pep440}, the newest release tag "
@@ -88,7 +93,7 @@ def check_release(project: Project, version: Version, tag: str, *, dry_run: bool
 
 def prepare_release(project: Project) -> None:
     """Read ahead what a release of ``project`` needs whatever its version: the repository's
-    state, the version sources, the tags' commits, the changelog's and the sources' tools.
+    state, the version sources, the tags' commits.
 
     Called while git walks the history for the version decision (``decide``'s ``meanwhile``),
     on the other core. Read-only: git's answers are remembered until something is written or
@@ -101,7 +106,6 @@ def prepare_release(project: Project) -> None:
         project.version()
         if project.config.changelog:
             prepare_changelog(project)
-        import tomlkit  # noqa: F401  (the version sources are written with it)
     except ReleaseError:
         pass
 
@@ -268,6 +272,22 @@ def _release_version(
     extra: ExtraChanges | None,
 ) -> BumpResult:
     check_repository(project, dirty_ok=dry_run)
+    if extra is _changelog_changes and project.config.changelog:
+        start_tag_commits(project)  # git reads the tags while the release is checked
+    try:
+        return _checked_release(project, compute, dry_run, log, before_step, extra)
+    finally:
+        drop_tag_commits(project)  # the changelog took it, unless something failed first
+
+
+def _checked_release(
+    project: Project,
+    compute: Callable[[Version], Version],
+    dry_run: bool,
+    log: Log,
+    before_step: StepHook | None,
+    extra: ExtraChanges | None,
+) -> BumpResult:
     dirty = project.git.dirty_files() if dry_run else []
     if dirty:
         log(

@@ -6,6 +6,7 @@ there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from nox_release._errors import ChangelogError, CommandError, ConfigError
-from nox_release.adapters.history import iter_release_tags, tag_commits
+from nox_release.adapters.history import iter_release_tags, tag_commits, tag_commits_soon
 from nox_release.adapters.packages import cliff_paths
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, strip_ansi, tool
@@ -65,8 +66,6 @@ def _read_cliff_toml(path: Path) -> dict[str, Any]:
 
 
 def _cliff_config(project: Project, workdir: Path, forge: Forge | None) -> _CliffConfig:
-    import tomlkit
-
     roots = [project.root]
     top = project.git.toplevel()
     if top.resolve() != project.root:
@@ -81,6 +80,8 @@ def _cliff_config(project: Project, workdir: Path, forge: Forge | None) -> _Clif
         # git-cliff reads [tool.git-cliff] only from a *relative* path to pyproject.toml (2.14:
         # an absolute path silently gives its built-in default), and a runner's working
         # directory is not ours to choose: hand it the tables as a cliff.toml of their own.
+        import tomlkit  # a write only: not imported when the default configuration is used
+
         path = workdir / "cliff.toml"
         path.write_text(tomlkit.dumps(dict(table)), encoding="utf-8")
         source = f"[tool.git-cliff] in {project.pyproject_path}"
@@ -101,7 +102,10 @@ _WRITING_ENV = ("GIT_CLIFF_PREPEND",)
 class Cliff:
     """git-cliff for one project: its configuration, tag pattern, links, and a scratch folder."""
 
-    def __init__(self, project: Project, runner: Runner | None, log: Log) -> None:
+    def __init__(
+        self, project: Project, runner: Runner | None, log: Log, *, prefetch: bool = False
+    ) -> None:
+        """``prefetch``: start reading :attr:`commit_map` now, in a thread of its own."""
         for var in _WRITING_ENV:
             if os.environ.get(var):
                 raise ChangelogError(
@@ -129,12 +133,16 @@ class Cliff:
         }
         self._runs = 0
         self._lock = threading.Lock()
+        self._commits = tag_commits_soon(project) if prefetch else None
 
     def __enter__(self) -> Cliff:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._tmp.cleanup()
+        if self._commits is not None and "commit_map" not in self.__dict__:
+            with contextlib.suppress(Exception):  # not needed after all: just reaped
+                self._commits()
 
     # releases -------------------------------------------------------------------------------
     @cached_property
@@ -167,7 +175,7 @@ class Cliff:
     @cached_property
     def commit_map(self) -> dict[str, str]:
         """Every tag's commit (one ``git for-each-ref``, no history walk)."""
-        return tag_commits(self.project)
+        return self._commits() if self._commits is not None else tag_commits(self.project)
 
     # rendering ------------------------------------------------------------------------------
     def render(

@@ -24,8 +24,8 @@ from nox_release.core.changelog import (
     Release,
     folded_tags,
     heading_version,
-    headings,
-    release_sections,
+    named_releases,
+    release_heading_texts,
 )
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import FileChange
@@ -56,11 +56,20 @@ def _previous(
     """The release the new section starts after: the newest the file has, else the newest tag.
 
     Without a section in the file, the pre-releases the new final release folds are skipped.
+    ``newest_first`` is ordered: the first release found is the answer, and the final release a
+    pre-release folds into (a higher version) comes before it (:func:`folded_tags`, read lazily).
     """
     if present:
-        return max(((t, v) for t, v in newest_first if t in present), key=lambda r: r[1])
-    folds = folded_tags([*newest_first, new]) if fold else set()
-    return next((r for r in newest_first if r[0] not in folds and r[1] < new[1]), None)
+        return next(r for r in newest_first if r[0] in present)
+    finals = set() if new[1].is_prerelease else {new[1]}
+    for tag, version in newest_first:
+        if not version.is_prerelease:
+            finals.add(version)
+        elif fold and version.post is None and version.base in finals and version < version.base:
+            continue  # folded
+        if version < new[1]:
+            return tag, version
+    return None
 
 
 def plan_section(project: Project, cliff: Cliff, new: Release, log: Log) -> Missing | Exact | None:
@@ -73,13 +82,12 @@ def plan_section(project: Project, cliff: Cliff, new: Release, log: Log) -> Miss
     refuse_unwritable(path, cfg.changelog_file)
     before = read_changelog(path, cfg.changelog_file)
     newest_first = [(t.name, t.version) for t in iter_release_tags(project) if t.name != new[0]]
-    lines = (before or "").splitlines(keepends=True)
-    found = headings(lines)
-    present = release_sections(lines, [*reversed(newest_first), new], found=found)
+    texts = release_heading_texts(before or "")
+    present = named_releases(texts, [*reversed(newest_first), new])
     if new[0] in present:
         log(f"{cfg.changelog_file} already has {new[0]}")
         return None
-    if not present and any(heading_version(text) is not None for _, _, text in found):
+    if not present and any(heading_version(text) is not None for text in texts):
         return Exact("the headings name versions but no tag")
     previous = _previous(newest_first, dict(present), new, cfg.changelog_fold_prereleases)
     git = project.git
@@ -130,7 +138,8 @@ def _missing(
     floor = previous[1] if previous is not None else None
     todo = [r for r in releases if r[0] not in folded and (floor is None or r[1] > floor)]
     ends = ["HEAD" if t == new[0] else cliff.commit(t) for t, _ in todo]
-    every = sorted({*releases, *shown}, key=lambda r: r[1])
+    # Two ascending runs, de-duplicated: the sort merges them (each tag compared about once).
+    every = sorted(dict.fromkeys([*reversed(shown), *releases]), key=lambda r: r[1])
     path = project.root / project.config.changelog_file
     return Missing(path, before, every, ends, since, new[0], folded | strays)
 
@@ -149,7 +158,8 @@ def release_changelog_changes(
     raises here and the bump leaves nothing changed. The section covers the release's own
     range; a file made new here starts at this release (``log`` says how to have the history).
     """
-    with Cliff(project, runner, quiet) as cliff:
+    # The tags' commits are read (git in a process of its own) while the file's headings are.
+    with Cliff(project, runner, quiet, prefetch=True) as cliff:
         todo = plan_section(project, cliff, (tag, version), log)
         if isinstance(todo, Exact):
             change = exact_change(project, cliff, (tag, version), quiet)

@@ -18,7 +18,7 @@ from nox_release.core.changelog import (
     heading_version,
     headings,
     merge_changelog,
-    release_sections,
+    named_releases,
 )
 from nox_release.core.log import Log, quiet
 from nox_release.core.plan import FileChange, Plan
@@ -114,7 +114,7 @@ def _missing(project: Project, cliff: Cliff, new: Release | None, log: Log) -> M
     before = read_changelog(path, cfg.changelog_file)
     lines = (before or "").splitlines(keepends=True)
     found = headings(lines)
-    present = set(release_sections(lines, releases, found=found))
+    present = set(named_releases([t for _, _, t in found], releases))
     folded = folded_tags(releases) if cfg.changelog_fold_prereleases else set()
     folded -= present  # a section in the file is never folded
     visible = [r for r in releases if r[0] not in folded]

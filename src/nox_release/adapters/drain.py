@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 
 from nox_release._errors import GitError
 
-__all__ = ["Drain"]
+__all__ = ["Chunks", "Drain"]
 
 #: The pipe git writes into, where the system lets it be this large (Linux): about 6,000
 #: commits' messages, so git is rarely held back while the reader parses what came before.
@@ -66,3 +66,48 @@ class Drain:
             self.proc.stderr.close()
         self.result = (self.proc.wait(), err)
         return self.result
+
+
+class Chunks(Iterator[str]):
+    """The pieces of one git output (``Git.chunks``), each ending just after a separator (the
+    last may not); :meth:`close` stops git, read or not. ``failure`` makes the error of a git
+    that exits non-zero."""
+
+    def __init__(
+        self,
+        drain: Drain,
+        args: Sequence[str],
+        sep: str,
+        failure: Callable[[Sequence[str], str], GitError],
+    ) -> None:
+        self._drain = drain
+        self._pieces = self._read(args, sep.encode(), failure)
+
+    def __next__(self) -> str:
+        return next(self._pieces)
+
+    def close(self) -> None:
+        """Stop git (when it has not finished) and the reading."""
+        self._pieces.close()
+        self._drain.close(kill=True)
+
+    def _read(
+        self, args: Sequence[str], bsep: bytes, failure: Callable[[Sequence[str], str], GitError]
+    ) -> Generator[str, None, None]:
+        buf = b""
+        finished = False
+        try:
+            for chunk in self._drain:
+                buf += chunk
+                cut = buf.rfind(bsep) + len(bsep)
+                if cut >= len(bsep):
+                    # a separator never ends inside a UTF-8 sequence: the cut decodes alone
+                    yield buf[:cut].decode("utf-8", "replace")
+                    buf = buf[cut:]
+            if buf:
+                yield buf.decode("utf-8", "replace")
+            finished = True
+        finally:
+            code, err = self._drain.close(kill=not finished)
+            if finished and code != 0:
+                raise failure(args, err)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from nox_release._errors import GitError
-from nox_release.adapters.drain import Drain
+from nox_release.adapters.drain import Chunks, Drain
 from nox_release.core.output import tool_tail
 
-__all__ = ["Chunks", "Git"]
+__all__ = ["Chunks", "Git"]  # Chunks: what Git.chunks returns
 
 
 def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -141,7 +141,7 @@ class Git:
         the caller does other work; and it writes into a large pipe (1 MiB on Linux), so that it
         runs ahead while the caller reads what came before.
         """
-        return Chunks(self, args, sep)
+        return Chunks(Drain(["git", *args], self.cwd, git_env()), args, sep, self.failure)
 
     def failure(self, args: Sequence[str], output: str) -> GitError:
         """The error for a failed ``git *args``: outside a repository and before the first
@@ -374,38 +374,3 @@ class Git:
     def push_atomic(self, remote: str, refs: Sequence[str]) -> None:
         """Push ``refs`` (each ``src:dst``) to ``remote`` all or nothing."""
         self.run("push", "--atomic", remote, *refs)
-
-
-class Chunks(Iterator[str]):
-    """The pieces of one git output (:meth:`Git.chunks`); :meth:`close` stops git, read or not."""
-
-    def __init__(self, git: Git, args: Sequence[str], sep: str) -> None:
-        self._drain = Drain(["git", *args], git.cwd, git_env())
-        self._pieces = self._read(git, args, sep.encode())
-
-    def __next__(self) -> str:
-        return next(self._pieces)
-
-    def close(self) -> None:
-        """Stop git (when it has not finished) and the reading."""
-        self._pieces.close()
-        self._drain.close(kill=True)
-
-    def _read(self, git: Git, args: Sequence[str], bsep: bytes) -> Generator[str, None, None]:
-        buf = b""
-        finished = False
-        try:
-            for chunk in self._drain:
-                buf += chunk
-                cut = buf.rfind(bsep) + len(bsep)
-                if cut >= len(bsep):
-                    # a separator never ends inside a UTF-8 sequence: the cut decodes alone
-                    yield buf[:cut].decode("utf-8", "replace")
-                    buf = buf[cut:]
-            if buf:
-                yield buf.decode("utf-8", "replace")
-            finished = True
-        finally:
-            code, err = self._drain.close(kill=not finished)
-            if finished and code != 0:
-                raise git.failure(args, err)

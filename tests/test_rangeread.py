@@ -185,3 +185,23 @@ def test_a_prefetched_reading_is_the_one_read_and_an_unread_one_is_stopped(histo
 def test_a_failing_git_log_is_one_sentence(history: Path) -> None:
     with pytest.raises(GitError, match="failed in"):
         list(range_records(Git(history), "0" * 40, None))
+
+
+def test_answers_read_ahead_are_what_git_says_then_and_are_dropped_by_a_write(
+    history: Path,
+) -> None:
+    git = Git(history)
+    asked = ("rev-parse", "HEAD")
+    git.read_ahead(asked, ("status", "--porcelain=v1", "--untracked-files=no"), ("log", "-1"))
+    assert git.knows(*asked) and not git.knows("rev-parse", "HEAD~1")
+    head = _git(history, "rev-parse", "HEAD").strip()
+    assert git.run(*asked, remember=True) == head  # taken: the same answer as a run now
+    assert git.run("status", "--porcelain=v1", "--untracked-files=no", remember=True) == ""
+    git.read_ahead(("rev-parse", "--verify", "no-such-ref"))
+    with pytest.raises(GitError, match="no-such-ref"):
+        git.run("rev-parse", "--verify", "no-such-ref", remember=True)
+    git.read_ahead(("rev-parse", "-q", "--verify", "no-such-ref"))
+    assert git.run("rev-parse", "-q", "--verify", "no-such-ref", check=False, remember=True) == ""
+    git.run("tag", "ahead-test")  # a write: what was read ahead and not taken is dropped
+    assert not git.knows("log", "-1") and not git.knows(*asked)
+    _git(history, "tag", "-d", "ahead-test")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 
 from nox_release._errors import GitError
 
-__all__ = ["Chunks", "Drain"]
+__all__ = ["Chunks", "Drain", "Started", "run_git"]
 
 #: The pipe git writes into, where the system lets it be this large (Linux): about 6,000
 #: commits' messages, so git is rarely held back while the reader parses what came before.
@@ -111,3 +112,60 @@ class Chunks(Iterator[str]):
             code, err = self._drain.close(kill=not finished)
             if finished and code != 0:
                 raise failure(args, err)
+
+
+def run_git(
+    argv: list[str], cwd: Path, env: dict[str, str], timeout: float | None
+) -> tuple[int, str, str]:
+    """Run git to its end: its exit code, standard output and standard error (text)."""
+    try:
+        proc = subprocess.run(
+            argv, cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH: install git first.") from None
+    except subprocess.TimeoutExpired:
+        shown = " ".join(argv)
+        raise GitError(f"'{shown}' did not answer within {timeout} s.") from None
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+class Started:
+    """A short git reader started now and answered later (:meth:`result`): its output goes to
+    temporary files, so git never waits for the caller, who works on meanwhile."""
+
+    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+        self._out = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - closed by result()
+        self._err = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - closed by result()
+        try:
+            self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+                argv, cwd=cwd, stdout=self._out, stderr=self._err, env=env
+            )
+        except FileNotFoundError:
+            self._proc = None  # said by result(), as a plain run would
+        self._result: tuple[int, str, str] | None = None
+
+    def result(self) -> tuple[int, str, str]:
+        """git's exit code, standard output and standard error (waited for once)."""
+        if self._result is None:
+            if self._proc is None:
+                raise GitError("git is not installed or not on PATH: install git first.")
+            with self._out, self._err:
+                code = self._proc.wait()
+                self._out.seek(0)
+                self._err.seek(0)
+                # as subprocess.run(text=True) reads them: universal newlines
+                out = self._out.read().decode("utf-8", "replace").replace("\r\n", "\n")
+                err = self._err.read().decode("utf-8", "replace").replace("\r\n", "\n")
+            self._result = (code, out.replace("\r", "\n"), err.replace("\r", "\n"))
+        return self._result
+
+    def cancel(self) -> None:
+        """Not needed after all: git is stopped (if still running) and waited for."""
+        if self._result is None and self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            self._out.close()
+            self._err.close()
+            self._result = (-1, "", "")

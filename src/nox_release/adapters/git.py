@@ -8,10 +8,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from nox_release._errors import GitError
-from nox_release.adapters.drain import Chunks, Drain
+from nox_release.adapters.drain import Chunks, Drain, Started, run_git
 from nox_release.core.output import tool_tail
 
-__all__ = ["Chunks", "Git"]  # Chunks: what Git.chunks returns
+__all__ = ["PRELOAD", "Chunks", "Git"]  # Chunks: what Git.chunks returns
 
 
 def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -49,6 +49,15 @@ _READER_FORMS = frozenset(
 
 
 #: The questions :meth:`Git.preload` answers, as :meth:`Git.run` remembers them.
+#: The one ``rev-parse`` of :meth:`Git.preload`.
+PRELOAD = (
+    "rev-parse",
+    "--show-toplevel",
+    "--is-shallow-repository",
+    "-q",
+    "--verify",
+    "HEAD^{commit}",
+)
 _PRELOADED = (
     ("rev-parse", "--show-toplevel"),
     ("rev-parse", "--is-shallow-repository"),
@@ -64,14 +73,27 @@ class Git:
         self.memo: dict[object, object] = {}
         """What readers keep between calls, keyed by commit ids (see adapters.rangelog)."""
         self._answers: dict[tuple[str, ...], str] = {}
+        self._ahead: dict[tuple[str, ...], Started] = {}
 
     def knows(self, *args: str) -> bool:
-        """Whether the answer of the reader ``git *args`` is remembered (:meth:`run`)."""
-        return args in self._answers
+        """Whether the answer of ``git *args`` is remembered, or on its way (read ahead)."""
+        return args in self._answers or args in self._ahead
+
+    def read_ahead(self, *commands: Sequence[str]) -> None:
+        """Start these readers now, side by side, while the caller works on: the first
+        :meth:`run` of each with ``remember`` takes its answer (as if git ran then). Only what
+        the caller will ask: one not taken is stopped by :meth:`forget`, as when anything is
+        written."""
+        for command in commands:
+            args = tuple(command)
+            if not self.knows(*args):
+                self._ahead[args] = Started(["git", *args], self.cwd, git_env())
 
     def forget(self) -> None:
         """Drop the remembered answers (:meth:`run` ``remember``): refs may have moved."""
         self._answers.clear()
+        while self._ahead:
+            self._ahead.popitem()[1].cancel()  # not taken: not needed
 
     def run(
         self,
@@ -90,25 +112,16 @@ class Git:
         """
         if remember and args in self._answers:
             return self._answers[args]
-        if args and args[0] not in _READERS and tuple(args[:2]) not in _READER_FORMS:
-            self._answers.clear()
-        try:
-            proc = subprocess.run(
-                ["git", *args],
-                cwd=self.cwd,
-                capture_output=True,
-                text=True,
-                env=git_env(env),
-                timeout=timeout,
-                check=False,
-            )
-        except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH: install git first.") from None
-        except subprocess.TimeoutExpired:
-            raise GitError(f"'git {' '.join(args)}' did not answer within {timeout} s.") from None
-        if check and proc.returncode != 0:
-            raise self.failure(args, proc.stderr or proc.stdout)
-        out = proc.stdout.strip() if strip else proc.stdout
+        started = self._ahead.pop(args, None) if remember and env is None else None
+        if started is not None:
+            code, stdout, stderr = started.result()
+        else:
+            if args and args[0] not in _READERS and tuple(args[:2]) not in _READER_FORMS:
+                self.forget()
+            code, stdout, stderr = run_git(["git", *args], self.cwd, git_env(env), timeout)
+        if check and code != 0:
+            raise self.failure(args, stderr or stdout)
+        out = stdout.strip() if strip else stdout
         if remember:
             self._answers[args] = out
         return out
@@ -173,8 +186,7 @@ class Git:
         answers are remembered as if each had been asked (none is, unless all three came)."""
         if any(key in self._answers for key in _PRELOADED):
             return
-        args = ("--show-toplevel", "--is-shallow-repository", "-q", "--verify", "HEAD^{commit}")
-        lines = self.run("rev-parse", *args, check=False).split("\n")
+        lines = self.run(*PRELOAD, check=False, remember=True).split("\n")
         if len(lines) == 2:
             lines.append("")  # no commit yet: -q --verify says nothing
         if len(lines) == 3 and lines[0] and lines[1] in ("true", "false"):

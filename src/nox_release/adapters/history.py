@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 
 from nox_release._errors import GitError
+from nox_release.adapters.ahead import TAG_COMMITS
 from nox_release.adapters.background import start
 from nox_release.adapters.project import Project
 from nox_release.core.tags import ReleaseTag, newest_first
@@ -89,11 +90,7 @@ def release_tags_at(project: Project, rev: str = "HEAD") -> list[ReleaseTag]:
     return [ReleaseTag(name, v) for name, v in parsed if v is not None]
 
 
-_TAG_COMMITS = (
-    "for-each-ref",
-    "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)",
-    "refs/tags",
-)
+_TAG_COMMITS = TAG_COMMITS
 
 
 def tag_commits(project: Project) -> dict[str, str]:
@@ -111,8 +108,9 @@ _STARTED = "tag_commits_started"
 def start_tag_commits(project: Project) -> None:
     """Start :func:`tag_commits` now, for the next :func:`tag_commits_soon` to take; the
     caller takes it (or calls :func:`drop_tag_commits`) before anything moves a ref. Nothing
-    is started when git's answer is remembered already (a bump that read ahead)."""
-    if not project.git.knows(*_TAG_COMMITS):
+    is started when git's answer is remembered, or one is started already (a dry run that
+    reads ahead while git walks the history)."""
+    if not project.git.knows(*_TAG_COMMITS) and _STARTED not in project.git.memo:
         project.git.memo[_STARTED] = start(project.git, *_TAG_COMMITS)
 
 

@@ -89,11 +89,14 @@ class Project:
     :attr:`packages` are the folders released with it in lockstep.
     """
 
-    def __init__(self, root: Path | str = ".", *, config: Config | None = None) -> None:
+    def __init__(
+        self, root: Path | str = ".", *, config: Config | None = None, git: Git | None = None
+    ) -> None:
+        """``git``: the repository's :class:`Git` when the caller made it (answers read ahead)."""
         self.root = Path(root).resolve()
         self.pyproject_path = self.root / "pyproject.toml"
         self.data: Mapping[str, Any] = _read_toml(self.pyproject_path)
-        self.git = Git(self.root)
+        self.git = git if git is not None and git.cwd == self.root else Git(self.root)
         #: What was found rather than configured, and versions read leniently: for the output.
         self.notes: list[str] = []
         self.warnings: list[str] = []

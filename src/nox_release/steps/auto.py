@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nox_release._errors import BumpError
-from nox_release.adapters.project import Project
+from nox_release.adapters.ahead import release_git
 from nox_release.core.log import Log, quiet
-from nox_release.core.plan import StepHook
-from nox_release.core.version import Version
-from nox_release.steps.bump import BumpResult, prepare_release, release_version, settle
-from nox_release.steps.decide import AutoDecision, decide
+
+if TYPE_CHECKING:
+    from nox_release.adapters.project import Project
+    from nox_release.core.plan import StepHook
+    from nox_release.core.version import Version
+    from nox_release.steps.bump import BumpResult
+    from nox_release.steps.decide import AutoDecision
 
 __all__ = ["AutoResult", "bump_auto"]
 
@@ -46,9 +50,32 @@ def bump_auto(
     :func:`~nox_release.steps.bump.release_version`: every check before the first write, ``dry_run``
     prints the plan, and a failure leaves files and refs as they were.
     """
-    project = Project(root)
+    git = release_git(root)  # git answers while the release's modules are imported
+    from nox_release.adapters.history import drop_tag_commits
+    from nox_release.adapters.project import Project
+
+    project = Project(root, git=git)
+    try:
+        return _bump_auto(project, pre, dry_run, explain, log, before_step)
+    finally:
+        drop_tag_commits(project)  # readings started ahead and not taken (nothing released)
+        git.forget()
+
+
+def _bump_auto(
+    project: Project,
+    pre: str | None,
+    dry_run: bool,
+    explain: bool,
+    log: Log,
+    before_step: StepHook | None,
+) -> AutoResult:
+    from nox_release.steps.bump import prepare_release, release_version, settle
+    from nox_release.steps.decide import decide
+
     finished = None if dry_run else settle(project, log)  # before the files are read
-    decision = decide(project, pre=pre, meanwhile=lambda: prepare_release(project))
+    ahead = lambda: prepare_release(project, dry_run=dry_run)  # noqa: E731
+    decision = decide(project, pre=pre, meanwhile=ahead)
     if finished is not None:
         return AutoResult(decision, finished)
     if decision.total and decision.skipped == decision.total:

@@ -91,19 +91,22 @@ def check_release(project: Project, version: Version, tag: str, *, dry_run: bool
         )
 
 
-def prepare_release(project: Project) -> None:
-    """Read ahead what a release of ``project`` needs whatever its version: the repository's
-    state, the version sources, the tags' commits.
+def prepare_release(project: Project, *, dry_run: bool = False) -> None:
+    """Read ahead what a release of ``project`` needs whatever its version: the version
+    sources and, for a dry run, the repository's state and the tags' commits.
 
     Called while git walks the history for the version decision (``decide``'s ``meanwhile``),
     on the other core. Read-only: git's answers are remembered until something is written or
-    the release lock is taken, and a failure is left for the checks to raise, in their order.
+    the release lock is taken (which a release that is not a dry run takes next: so it asks
+    git nothing here), and a failure is left for the checks to raise, in their order.
     """
     try:
+        project.version()
+        if not dry_run:
+            return
         check_repository(project, dirty_ok=True)
         project.git.dirty_files()
         project.git.is_shallow()
-        project.version()
         if project.config.changelog:
             prepare_changelog(project)
     except ReleaseError:

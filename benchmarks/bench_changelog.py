@@ -18,7 +18,9 @@ wall time and the peak RSS
 * the whole changelog from nothing: ``nox -s changelog`` next to ``cz changelog --dry-run`` and
   one ``git-cliff`` run over the whole history (nox-release's default configuration).
 
-A command over ``--timeout`` seconds is stopped and shown as such.
+A command over ``--timeout`` seconds is stopped and shown as such. The ratios to the floor are
+paired: each round's nox-release run over that round's floor (measured just before it), the
+median of those, so that the machine's speed drifting between rounds cancels out.
 """
 
 from __future__ import annotations
@@ -177,7 +179,10 @@ def bench_repo(repo: Path, tags: int, timeout: float, rounds: int) -> dict[str, 
         _git(repo, "checkout", "-q", "-b", "bench-changelog")
         _git(repo, "add", "CHANGELOG.md")
         _git(repo, "commit", "-q", "-m", "docs: the changelog")
-        for _ in range(rounds):
+        for _ in range(rounds):  # the floor again, beside each run: for the paired ratio
+            run("tags, file", lookup)
+            run("log, file", ["git", "log", "--format=%H%x1f%B%x00", f"{last}..HEAD"])
+            run("nox -l, file", [*nox, "-l"])
             run("auto, file", [*nox, "-s", "release-bump-auto", "--", "--dry-run"])
             run("cz bump, file", [cz, "bump", "--changelog", "--dry-run", "--yes"])
         _git(repo, "checkout", "-q", "-f", "main")
@@ -187,7 +192,22 @@ def bench_repo(repo: Path, tags: int, timeout: float, rounds: int) -> dict[str, 
     # Known to take minutes on large histories: once, stopped sooner.
     slow = min(timeout, 60.0)
     found["cliff whole"] = [measure([cliff, "--config", str(config), "-o", "-"], repo, slow, env)]
-    return {key: _median(runs) for key, runs in found.items()}
+    medians = {key: _median(runs) for key, runs in found.items()}
+    for key, floor in (("auto", ""), ("auto, file", ", file")):
+        medians[f"{key} / floor"] = _paired(found, key, floor)
+    return medians
+
+
+def _paired(found: dict[str, list[Run]], key: str, suffix: str) -> Run:
+    """The median over rounds of ``key``'s time over the floor measured in the same round (the
+    machine's speed drifts between rounds: a ratio of two medians mixes them). ``seconds``
+    holds the ratio."""
+    parts = [found.get(f"{k}{suffix}", []) for k in ("tags", "log", "nox -l")]
+    runs = found.get(key, [])
+    if not runs or any(len(p) != len(runs) for p in parts) or any(r.failed for r in runs):
+        return Run(0, 0, "-")
+    ratios = [r.seconds / sum(p[i].seconds for p in parts) for i, r in enumerate(runs)]
+    return Run(sorted(ratios)[len(ratios) // 2], 0)
 
 
 ROWS = [
@@ -221,19 +241,18 @@ def table(results: dict[str, dict[str, Run]]) -> str:
     ratio_rows = []
     for name in names:
         r = results[name]
-        floor = r["tags"].seconds + r["log"].seconds + r["nox -l"].seconds
         ratio_rows.append(
             (
-                _ratio(r["auto"], floor),
-                _ratio(r["auto, file"], floor),
+                _ratio(r["auto / floor"], 1.0),
+                _ratio(r["auto, file / floor"], 1.0),
                 _ratio(r["auto"], r["cz bump"]),
                 _ratio(r["auto, file"], r["cz bump, file"]),
                 _ratio(r["changelog"], r["cz changelog"]),
             )
         )
     titles = [
-        "auto dry-run, no file / (floor + start-up)",
-        "auto dry-run, with file / (floor + start-up)",
+        "auto dry-run, no file / (floor + start-up), paired by round",
+        "auto dry-run, with file / (floor + start-up), paired by round",
         "auto dry-run / cz bump, no file",
         "auto dry-run / cz bump, with file",
         "whole changelog / cz changelog",

@@ -30,7 +30,8 @@ from nox_release.core.output import bump_line, push_command
 from nox_release.core.paths import relpath
 from nox_release.core.plan import FileChange, Plan, StepHook
 from nox_release.core.version import Part, Version
-from nox_release.steps.changelog import prepare_changelog, release_changelog_changes
+from nox_release.steps.changelog.ahead import prepare_changelog
+from nox_release.steps.changelog.section import release_changelog_changes
 
 __all__ = [
     "BumpResult",

@@ -23,14 +23,37 @@ here: running git-cliff (``cliff``, ``batches``), the changelog file (``update``
 
 from __future__ import annotations
 
-from nox_release._errors import ChangelogError
-from nox_release.core.forge import Forge, forge_from_remote
-from nox_release.steps.changelog.ahead import prepare_changelog
-from nox_release.steps.changelog.cliff import CONFIG_FILES, default_cliff_config
-from nox_release.steps.changelog.notes import preview_changelog, release_notes
-from nox_release.steps.changelog.section import release_changelog_changes
-from nox_release.steps.changelog.update import update_changelog
+import importlib
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:  # the names, for type checkers (loaded on first use below)
+    from nox_release._errors import ChangelogError as ChangelogError
+    from nox_release.core.forge import Forge as Forge
+    from nox_release.core.forge import forge_from_remote as forge_from_remote
+    from nox_release.steps.changelog.ahead import prepare_changelog as prepare_changelog
+    from nox_release.steps.changelog.cliff import CONFIG_FILES as CONFIG_FILES
+    from nox_release.steps.changelog.cliff import default_cliff_config as default_cliff_config
+    from nox_release.steps.changelog.notes import preview_changelog as preview_changelog
+    from nox_release.steps.changelog.notes import release_notes as release_notes
+    from nox_release.steps.changelog.section import (
+        release_changelog_changes as release_changelog_changes,
+    )
+    from nox_release.steps.changelog.update import update_changelog as update_changelog
+
+#: Each name and the module it is loaded from on first use: a bump loads the section's modules,
+#: not the release notes'.
+_WHERE = {
+    "CONFIG_FILES": "nox_release.steps.changelog.cliff",
+    "ChangelogError": "nox_release._errors",
+    "Forge": "nox_release.core.forge",
+    "default_cliff_config": "nox_release.steps.changelog.cliff",
+    "forge_from_remote": "nox_release.core.forge",
+    "prepare_changelog": "nox_release.steps.changelog.ahead",
+    "preview_changelog": "nox_release.steps.changelog.notes",
+    "release_changelog_changes": "nox_release.steps.changelog.section",
+    "release_notes": "nox_release.steps.changelog.notes",
+    "update_changelog": "nox_release.steps.changelog.update",
+}
 __all__ = [
     "CONFIG_FILES",
     "ChangelogError",
@@ -43,3 +66,11 @@ __all__ = [
     "release_notes",
     "update_changelog",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value

@@ -36,7 +36,10 @@ CONFIG_FILES = ("cliff.toml", ".cliff.toml", ".config/cliff.toml")
 
 def default_cliff_config() -> str:
     """The text of the git-cliff configuration nox-release ships (copy it to customise)."""
-    from importlib.resources import files
+    shipped = Path(__file__).resolve().parents[2] / "data" / "cliff.toml"
+    if shipped.is_file():  # an installed package's files (importlib.resources costs 2 ms)
+        return shipped.read_text(encoding="utf-8")
+    from importlib.resources import files  # a package in a zip file
 
     return (files("nox_release") / "data" / "cliff.toml").read_text(encoding="utf-8")
 

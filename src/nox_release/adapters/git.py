@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -87,7 +88,8 @@ class Git:
         for command in commands:
             args = tuple(command)
             if not self.knows(*args):
-                self._ahead[args] = Started(["git", *args], self.cwd, git_env())
+                with contextlib.suppress(OSError):  # no temporary file: asked when needed
+                    self._ahead[args] = Started(["git", *args], self.cwd, git_env())
 
     def forget(self) -> None:
         """Drop the remembered answers (:meth:`run` ``remember``): refs may have moved."""

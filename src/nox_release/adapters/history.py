@@ -111,7 +111,8 @@ def start_tag_commits(project: Project) -> None:
     is started when git's answer is remembered, or one is started already (a dry run that
     reads ahead while git walks the history)."""
     if not project.git.knows(*_TAG_COMMITS) and _STARTED not in project.git.memo:
-        project.git.memo[_STARTED] = start(project.git, *_TAG_COMMITS)
+        with contextlib.suppress(OSError):  # no temporary file: read when needed instead
+            project.git.memo[_STARTED] = start(project.git, *_TAG_COMMITS)
 
 
 def drop_tag_commits(project: Project) -> None:
@@ -129,7 +130,12 @@ def tag_commits_soon(project: Project) -> Callable[[], dict[str, str]]:
     started = project.git.memo.pop(_STARTED, None)
     if not callable(started) and project.git.knows(*_TAG_COMMITS):
         return lambda: tag_commits(project)
-    answer = started if callable(started) else start(project.git, *_TAG_COMMITS)
+    if not callable(started):
+        try:
+            started = start(project.git, *_TAG_COMMITS)
+        except OSError:  # no temporary file: read when asked
+            return lambda: tag_commits(project)
+    answer = started
     return lambda: _peeled(answer())
 
 

@@ -9,14 +9,22 @@ of the same range (the same commits, the same paths) gets the kept records witho
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
 
 from nox_release.adapters.git import Chunks, Git
 from nox_release.core.rangeread import Record, message_of, read_records
 
-__all__ = ["LogCommit", "prefetched", "range_commits", "range_ids", "range_records"]
+__all__ = [
+    "LogCommit",
+    "drop_tees",
+    "prefetched",
+    "range_commits",
+    "range_ids",
+    "range_records",
+    "taken_tee",
+]
 
 #: Kept records stop growing past this many bytes of output: a whole long history is streamed.
 _KEEP_BYTES = 64 << 20
@@ -71,6 +79,7 @@ def range_records(
     paths: Sequence[str] = (),
     *,
     keep: bool = False,
+    tee: Callable[[str], object] | None = None,
 ) -> Iterator[list[Record]]:
     """The records (:mod:`nox_release.core.rangeread`) of the commits reachable from ``end``
     and not from ``since``, newest first, then the boundary: in batches, as git prints them.
@@ -78,6 +87,8 @@ def range_records(
     ``end`` and ``since`` are commit ids (``since`` None: the whole history). ``paths``: git
     pathspecs that choose the commits. ``keep``: remember the records once read to the end, for
     the next reader of the same range. One ``git log -z --boundary`` unless kept records exist.
+    ``tee``: given every piece of git's output as it is read (:func:`taken_tee` hands it to the
+    next reader of the range).
     """
     key = _key(end, since, paths)
     kept = git.memo.get(key)
@@ -88,7 +99,11 @@ def range_records(
     pieces = started if isinstance(started, Chunks) else git.chunks(_args(end, since, paths))
     got: list[Record] | None = [] if keep else None
     size = 0
+    if tee is not None:  # another reader of the same pieces, found again by taken_tee()
+        git.memo[("tee", key)] = tee
     for text in pieces:
+        if tee is not None:
+            tee(text)
         batch = read_records(text)
         if got is not None:
             size += len(text)
@@ -123,3 +138,16 @@ def range_ids(git: Git, end: str, since: str | None) -> tuple[set[str], set[str]
         for rec in batch:
             (boundary if rec[0] == "-" else inside).add(rec[1])
     return inside, boundary
+
+
+def taken_tee(git: Git, end: str, since: str | None) -> object | None:
+    """The ``tee`` the range's reading was given (:func:`range_records`), taken: or None."""
+    return git.memo.pop(("tee", _key(end, since, ())), None)
+
+
+def drop_tees(git: Git) -> None:
+    """Every ``tee`` not taken, stopped (those that can be: a ``stop`` method)."""
+    for key in [k for k in git.memo if isinstance(k, tuple) and k[:1] == ("tee",)]:
+        stop = getattr(git.memo.pop(key), "stop", None)
+        if callable(stop):
+            stop()

@@ -345,23 +345,29 @@ class DefaultTemplate:
 
     def body(self, release: RenderedRelease) -> str:
         """One release's section, as the Tera template renders it."""
+        return self.heading(release) + self.groups(release.entries) + "\n"
+
+    def heading(self, release: RenderedRelease) -> str:
+        """A release's heading line (its version, the compare link, the date)."""
         if release.version is None:
-            out = "## [Unreleased]\n"
-        else:
-            shown = _trim_end(_trim_start(release.version, self.prefix), self.suffix)
-            if self.compare_url and release.previous:
-                link = f"{self.compare_url}/{release.previous}...{release.version}"
-                out = f"## [{shown}]({link}) - {release.date}\n"
-            else:
-                out = f"## [{shown}] - {release.date}\n"
-        breaking = [e for e in release.entries if e[2] is True]
+            return "## [Unreleased]\n"
+        shown = _trim_end(_trim_start(release.version, self.prefix), self.suffix)
+        if self.compare_url and release.previous:
+            link = f"{self.compare_url}/{release.previous}...{release.version}"
+            return f"## [{shown}]({link}) - {release.date}\n"
+        return f"## [{shown}] - {release.date}\n"
+
+    def groups(self, entries: list[Entry]) -> str:
+        """A release's entries under their groups' headings (breaking changes first)."""
+        out = ""
+        breaking = [e for e in entries if e[2] is True]
         if breaking:
             out += "\n### Breaking changes\n\n" + "\n".join(map(self._entry, breaking)) + "\n"
-        groups: dict[str, list[tuple[str, str | None, bool | None, str | None, str]]] = {}
-        for e in release.entries:
+        groups: dict[str, list[Entry]] = {}
+        for e in entries:
             if e[2] is False:
                 groups.setdefault(e[3] or "", []).append(e)
         for group in sorted(groups):
             title = _trim(_TAG.sub("", group))
             out += f"\n### {title}\n\n" + "\n".join(map(self._entry, groups[group])) + "\n"
-        return out + "\n"
+        return out

@@ -53,12 +53,14 @@ def bump_auto(
     git = release_git(root)  # git answers while the release's modules are imported
     from nox_release.adapters.history import drop_tag_commits
     from nox_release.adapters.project import Project
+    from nox_release.adapters.rangelog import drop_tees
 
     project = Project(root, git=git)
     try:
         return _bump_auto(project, pre, dry_run, explain, log, before_step)
     finally:
         drop_tag_commits(project)  # readings started ahead and not taken (nothing released)
+        drop_tees(git)
         git.forget()
 
 

@@ -92,9 +92,11 @@ def check_release(project: Project, version: Version, tag: str, *, dry_run: bool
         )
 
 
-def prepare_release(project: Project, *, dry_run: bool = False) -> None:
+def prepare_release(project: Project, *, dry_run: bool = False) -> Callable[[str], object] | None:
     """Read ahead what a release of ``project`` needs whatever its version: the version
-    sources and, for a dry run, the repository's state and the tags' commits.
+    sources and, for a dry run, the repository's state and the tags' commits; returns the
+    reader of the range's pieces that renders the changelog's entries meanwhile (a dry run with
+    the shipped changelog configuration), or None.
 
     Called while git walks the history for the version decision (``decide``'s ``meanwhile``),
     on the other core. Read-only: git's answers are remembered until something is written or
@@ -104,14 +106,15 @@ def prepare_release(project: Project, *, dry_run: bool = False) -> None:
     try:
         project.version()
         if not dry_run:
-            return
+            return None
         check_repository(project, dirty_ok=True)
         project.git.dirty_files()
         project.git.is_shallow()
-        if project.config.changelog:
-            prepare_changelog(project)
+        if project.config.changelog and not project.git.is_shallow():
+            return prepare_changelog(project)
     except ReleaseError:
         pass
+    return None
 
 
 def remote_warnings(project: Project, tag: str, on_remote: bool | None) -> list[str]:

@@ -133,7 +133,11 @@ def _n(count: int, noun: str) -> str:
 
 # -- reading history ---------------------------------------------------------------------------
 def _read_since(
-    project: Project, head: str, since: str | None, types: Mapping[str, Effect]
+    project: Project,
+    head: str,
+    since: str | None,
+    types: Mapping[str, Effect],
+    tee: Callable[[str], object] | None = None,
 ) -> Tally:
     """Read and classify every commit reachable from HEAD and not from ``since``: one git call.
 
@@ -144,7 +148,7 @@ def _read_since(
     and each batch is classified as git prints the next.
     """
     tally = Tally()
-    for batch in range_records(project.git, head, since, pathspecs(project), keep=True):
+    for batch in range_records(project.git, head, since, pathspecs(project), keep=True, tee=tee):
         tally_records(batch, types, tally)
     return tally
 
@@ -196,7 +200,7 @@ def decide(
     project: Project | Path | str,
     *,
     pre: str | None = None,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[], Callable[[str], object] | None] | None = None,
 ) -> AutoDecision:
     """Decide the next version from the Conventional Commits since the newest release tag.
 
@@ -205,7 +209,8 @@ def decide(
     :class:`GitError` for a repository without commits and for a shallow clone without the
     release tag (naming ``git fetch --tags --unshallow``). ``meanwhile``: work to do while git
     walks the history of the range, before its commits are read (a bump reads ahead what it
-    will need: see :func:`nox_release.steps.bump.prepare_release`).
+    will need: see :func:`nox_release.steps.bump.prepare_release`); what it returns, when not
+    None, is given every piece of the range's ``git log`` too (another reader of the commits).
     """
     if not isinstance(project, Project):
         project = Project(project)
@@ -219,9 +224,8 @@ def decide(
     tally = None
     if tag is None or tag_commit:
         with prefetched(project.git, head, tag_commit, pathspecs(project)):
-            if meanwhile is not None:
-                meanwhile()
-            tally = _read_since(project, head, tag_commit, types)
+            tee = meanwhile() if meanwhile is not None else None
+            tally = _read_since(project, head, tag_commit, types, tee)
     if tally is None or (
         tag is not None and tag_commit != head and tag_commit not in tally.boundary
     ):

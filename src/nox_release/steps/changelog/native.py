@@ -11,6 +11,7 @@ picks its commits by path). The text is git-cliff's, byte for byte (see
 from __future__ import annotations
 
 import itertools
+import marshal
 import operator
 import re
 import time
@@ -18,10 +19,11 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
 from nox_release.adapters.packages import cliff_paths
-from nox_release.adapters.rangelog import range_records
+from nox_release.adapters.rangelog import range_records, taken_tee
+from nox_release.adapters.worker import Worker, start_worker
 from nox_release.core.cliffmd import DefaultTemplate, Entry, RenderedRelease
 from nox_release.core.cliffrecords import entry_reader
-from nox_release.core.rangeread import Record
+from nox_release.core.rangeread import Record, read_records
 from nox_release.steps.changelog.cliff import Cliff
 
 __all__ = ["Native"]
@@ -41,6 +43,71 @@ def _inside(batches: Iterable[list[Record]]) -> Iterator[list[Record]]:
 
 def _day(seconds: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(seconds))
+
+
+#: How much of a range's log is read before a worker is worth its fork (about 1,500 commits).
+_WORTH = 256 << 10
+
+
+class SectionAhead:
+    """A release's changelog entries, read by a worker process from the pieces of the
+    version decision's ``git log`` while the decision reads them (a ``tee`` of
+    :func:`~nox_release.adapters.rangelog.range_records`): the release's section is then the
+    heading and the worker's text, when no release tag lies inside the range. A short range is
+    left to the one process (a fork costs more than its commits)."""
+
+    def __init__(self, native: Native, tagged: frozenset[str]) -> None:
+        self._native, self._tagged = native, tagged
+        self._held: list[str] = []
+        self._size = 0
+        self._worker: Worker | None = None
+        self._off = False
+
+    def __call__(self, text: str) -> None:
+        if self._off:
+            return
+        if self._worker is not None:
+            self._worker.feed(text)
+            return
+        self._held.append(text)
+        self._size += len(text)
+        if self._size >= _WORTH:
+            worker = self._worker = start_worker(self._work)
+            self._off = worker is None
+            if worker is not None:
+                for held in self._held:
+                    worker.feed(held)
+            self._held = []
+
+    def _work(self, pieces: Iterable[str]) -> bytes:
+        """In the worker: the tagged commits met, and the entries' text (oldest first)."""
+        read = entry_reader(self._native._pre)
+        found: list[list[Entry]] = []
+        tagged: list[str] = []
+        for text in pieces:
+            for record in read_records(text):
+                if record[0] == "-":
+                    continue
+                if record[1] in self._tagged:
+                    tagged.append(record[1])
+                entries = read(record)
+                if entries:
+                    found.append(entries)
+        entries = [e for got in reversed(found) for e in got]
+        return marshal.dumps((tagged, self._native.template.groups(entries)))
+
+    def answer(self) -> tuple[list[str], str] | None:
+        """The worker's ``(tagged commits, text)``; None: no worker, or it failed."""
+        data = None if self._worker is None else self._worker.result()
+        try:
+            tagged, text = marshal.loads(data) if data else (None, None)
+        except (ValueError, EOFError, TypeError):
+            return None
+        return (tagged, text) if isinstance(tagged, list) and isinstance(text, str) else None
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
 
 
 class Native:
@@ -116,16 +183,39 @@ class Native:
             previous_of_oldest = tags.get(ids[1])
             if previous_of_oldest is None:
                 return False
+        ahead = taken_tee(git, head, ids[1] if since else None)
         batches = _inside(range_records(git, head, ids[1] if since else None))
         first = next(batches, None)
         if first is None:  # an empty range: git-cliff makes up an [Unreleased] section
             return False
         if strip not in ("header", "all"):
             sink(self.template.header)
-        self._walk(itertools.chain([first], batches), tags, tag, previous_of_oldest, sink)
+        done = ""
+        if isinstance(ahead, SectionAhead):
+            done = self._ahead(ahead, tags, tag, previous_of_oldest)
+            ahead.stop()  # answered, or not needed
+        if done:
+            sink(done)
+        else:
+            self._walk(itertools.chain([first], batches), tags, tag, previous_of_oldest, sink)
         if strip not in ("footer", "all"):
             sink(self.template.footer + "\n")
         return True
+
+    def _ahead(
+        self, ahead: SectionAhead, tags: dict[str, str], tag: str | None, previous: str | None
+    ) -> str:
+        """The one release's text from the worker: "" where the walk must render it (no
+        worker's answer, a release tag inside the range, no new or previous release)."""
+        got = ahead.answer() if tag is not None and previous is not None else None
+        if got is None or any(commit in tags for commit in got[0]):
+            return ""
+        release = RenderedRelease(tag, _day(time.time()), previous)
+        return self.template.heading(release) + got[1] + "\n"
+
+    def section_ahead(self) -> SectionAhead:
+        """A reader of the next range's pieces for the release's section (:class:`SectionAhead`)."""
+        return SectionAhead(self, frozenset(self._boundaries(frozenset())))
 
     def _walk(
         self,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from nox_release._errors import GitError
 
-__all__ = ["Chunks", "Drain", "Started", "run_git"]
+__all__ = ["Chunks", "Drain", "Started", "cut_pieces", "run_git"]
 
 #: The pipe git writes into, where the system lets it be this large (Linux): about 6,000
 #: commits' messages, so git is rarely held back while the reader parses what came before.
@@ -69,6 +69,20 @@ class Drain:
         return self.result
 
 
+def cut_pieces(chunks: Iterable[bytes], sep: bytes) -> Iterator[str]:
+    """``chunks`` decoded in pieces that end just after a ``sep`` (the last one may not)."""
+    buf = b""
+    for chunk in chunks:
+        buf += chunk
+        cut = buf.rfind(sep) + len(sep)
+        if cut >= len(sep):
+            # a separator never ends inside a UTF-8 sequence: the cut decodes alone
+            yield buf[:cut].decode("utf-8", "replace")
+            buf = buf[cut:]
+    if buf:
+        yield buf.decode("utf-8", "replace")
+
+
 class Chunks(Iterator[str]):
     """The pieces of one git output (``Git.chunks``), each ending just after a separator (the
     last may not); :meth:`close` stops git, read or not. ``failure`` makes the error of a git
@@ -95,18 +109,9 @@ class Chunks(Iterator[str]):
     def _read(
         self, args: Sequence[str], bsep: bytes, failure: Callable[[Sequence[str], str], GitError]
     ) -> Generator[str, None, None]:
-        buf = b""
         finished = False
         try:
-            for chunk in self._drain:
-                buf += chunk
-                cut = buf.rfind(bsep) + len(bsep)
-                if cut >= len(bsep):
-                    # a separator never ends inside a UTF-8 sequence: the cut decodes alone
-                    yield buf[:cut].decode("utf-8", "replace")
-                    buf = buf[cut:]
-            if buf:
-                yield buf.decode("utf-8", "replace")
+            yield from cut_pieces(self._drain, bsep)
             finished = True
         finally:
             code, err = self._drain.close(kill=not finished)

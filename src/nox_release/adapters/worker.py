@@ -15,26 +15,17 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 
+from nox_release.adapters.drain import cut_pieces
+
 __all__ = ["Worker", "start_worker"]
 
 #: The pipe the parent writes into, where the system lets it be this large.
 _PIPE_SIZE = 1 << 20
 
 
-def _pieces(fd: int, sep: bytes) -> Iterator[str]:
-    """What the parent sends, in pieces cut just after a ``sep`` (the last one may not be)."""
-    buf = b""
-    while True:
-        chunk = os.read(fd, _PIPE_SIZE)
-        if not chunk:
-            break
-        buf += chunk
-        cut = buf.rfind(sep) + len(sep)
-        if cut >= len(sep):
-            yield buf[:cut].decode("utf-8", "replace")
-            buf = buf[cut:]
-    if buf:
-        yield buf.decode("utf-8", "replace")
+def _reads(fd: int) -> Iterator[bytes]:
+    while chunk := os.read(fd, _PIPE_SIZE):
+        yield chunk
 
 
 def _serve(work: Callable[[Iterator[str]], bytes], source: int, answer: int) -> None:
@@ -42,7 +33,7 @@ def _serve(work: Callable[[Iterator[str]], bytes], source: int, answer: int) -> 
     parent's objects, no atexit handlers: they are the parent's)."""
     code = 1
     try:
-        data = work(_pieces(source, b"\x00"))
+        data = work(cut_pieces(_reads(source), b"\x00"))
         view = memoryview(data)
         while view:
             view = view[os.write(answer, view) :]

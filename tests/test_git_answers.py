@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from nox_release import ConfigError, GitError
-from nox_release.adapters.background import start
 from nox_release.adapters.git import Git
 from nox_release.adapters.history import (
     drop_tag_commits,
@@ -65,19 +64,19 @@ def test_preload_leaves_known_answers_alone(tmp_path: Path) -> None:
     assert ("rev-parse", "--show-toplevel") not in git._answers
 
 
-def test_a_started_reader_answers_as_run_does(tmp_path: Path) -> None:
+def test_a_reader_started_ahead_answers_as_run_does(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "p")
     repo.tag("v1.2.3")
     git = Git(repo.path)
     args = ("for-each-ref", "--format=%(refname)%00%(objectname)", "refs/tags")
-    answer = start(git, *args)
-    assert answer() == git.run(*args) == answer()
+    git.read_ahead(args)
+    assert git.run(*args, remember=True) == Git(repo.path).run(*args) == git.run(*args)
     with pytest.raises(GitError) as ran:
         git.run("rev-parse", "--verify", "nothing-here")
-    failed = start(git, "rev-parse", "--verify", "nothing-here")
     for _ in range(2):
+        git.read_ahead(("rev-parse", "--verify", "nothing-here"))
         with pytest.raises(GitError) as started:
-            failed()
+            git.run("rev-parse", "--verify", "nothing-here", remember=True)
         assert str(started.value) == str(ran.value)
 
 
@@ -96,11 +95,11 @@ def test_tag_commits_started_before_are_taken_once(tmp_path: Path) -> None:
     project = Project(repo.path)
     start_tag_commits(project)
     assert tag_commits_soon(project)() == tag_commits(project)
-    assert "tag_commits_started" not in project.git.memo
+    assert not project.git._ahead  # taken
     drop_tag_commits(project)  # nothing left: nothing to wait for
     start_tag_commits(project)
     drop_tag_commits(project)
-    assert "tag_commits_started" not in project.git.memo
+    assert not project.git._ahead  # taken
 
 
 def test_a_format_whose_tags_hold_a_slash_is_still_checked_against_the_others(

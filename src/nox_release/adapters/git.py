@@ -91,6 +91,13 @@ class Git:
                 with contextlib.suppress(OSError):  # no temporary file: asked when needed
                     self._ahead[args] = Started(["git", *args], self.cwd, git_env())
 
+    def drop_ahead(self, *commands: Sequence[str]) -> None:
+        """Stop these readers if they were read ahead and not taken."""
+        for command in commands:
+            started = self._ahead.pop(tuple(command), None)
+            if started is not None:
+                started.cancel()
+
     def forget(self) -> None:
         """Drop the remembered answers (:meth:`run` ``remember``): refs may have moved."""
         self._answers.clear()

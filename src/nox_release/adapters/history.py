@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 
 from nox_release._errors import GitError
 from nox_release.adapters.ahead import TAG_COMMITS
-from nox_release.adapters.background import start
 from nox_release.adapters.project import Project
 from nox_release.core.tags import ReleaseTag, newest_first
 from nox_release.core.version import Version
@@ -101,42 +99,23 @@ def tag_commits(project: Project) -> dict[str, str]:
     return _peeled(project.git.run(*_TAG_COMMITS, remember=True))
 
 
-#: The key of a :func:`start_tag_commits` reading in ``Git.memo``.
-_STARTED = "tag_commits_started"
-
-
 def start_tag_commits(project: Project) -> None:
-    """Start :func:`tag_commits` now, for the next :func:`tag_commits_soon` to take; the
-    caller takes it (or calls :func:`drop_tag_commits`) before anything moves a ref. Nothing
-    is started when git's answer is remembered, or one is started already (a dry run that
-    reads ahead while git walks the history)."""
-    if not project.git.knows(*_TAG_COMMITS) and _STARTED not in project.git.memo:
-        with contextlib.suppress(OSError):  # no temporary file: read when needed instead
-            project.git.memo[_STARTED] = start(project.git, *_TAG_COMMITS)
+    """Start :func:`tag_commits` now (``Git.read_ahead``): git reads every tag object (20 ms
+    for 2,000 tags) on another core while the caller works on, and :func:`tag_commits` takes
+    the answer. Nothing is started when it is remembered or on its way already."""
+    project.git.read_ahead(_TAG_COMMITS)
 
 
 def drop_tag_commits(project: Project) -> None:
-    """A :func:`start_tag_commits` reading nobody took: waited for, its answer dropped."""
-    answer = project.git.memo.pop(_STARTED, None)
-    if callable(answer):
-        with contextlib.suppress(Exception):
-            answer()
+    """A :func:`start_tag_commits` reading nobody took: stopped."""
+    project.git.drop_ahead(_TAG_COMMITS)
 
 
 def tag_commits_soon(project: Project) -> Callable[[], dict[str, str]]:
-    """:func:`tag_commits`, started now (or taken from :func:`start_tag_commits`): git reads
-    every tag object (20 ms for 2,000 tags) on another core while the caller works on. Call the
-    result for the answer (or its error)."""
-    started = project.git.memo.pop(_STARTED, None)
-    if not callable(started) and project.git.knows(*_TAG_COMMITS):
-        return lambda: tag_commits(project)
-    if not callable(started):
-        try:
-            started = start(project.git, *_TAG_COMMITS)
-        except OSError:  # no temporary file: read when asked
-            return lambda: tag_commits(project)
-    answer = started
-    return lambda: _peeled(answer())
+    """:func:`tag_commits`, started now (or already): call the result for the answer (or its
+    error)."""
+    start_tag_commits(project)
+    return lambda: tag_commits(project)
 
 
 def _peeled(listing: str) -> dict[str, str]:

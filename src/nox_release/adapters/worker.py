@@ -70,7 +70,10 @@ class Worker:
         while chunk := os.read(self._answer, _PIPE_SIZE):
             parts.append(chunk)
         os.close(self._answer)
-        _, status = os.waitpid(self._pid, 0)
+        try:
+            _, status = os.waitpid(self._pid, 0)
+        except ChildProcessError:  # reaped by someone else: its answer cannot be trusted
+            return None
         return b"".join(parts) if os.waitstatus_to_exitcode(status) == 0 else None
 
     def stop(self) -> None:

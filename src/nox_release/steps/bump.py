@@ -109,7 +109,6 @@ def prepare_release(project: Project, *, dry_run: bool = False) -> Callable[[str
             return None
         check_repository(project, dirty_ok=True)
         project.git.dirty_files()
-        project.git.is_shallow()
         if project.config.changelog and not project.git.is_shallow():
             return prepare_changelog(project)
     except ReleaseError:

@@ -6,7 +6,6 @@ there.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 import threading
@@ -17,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from nox_release._errors import ChangelogError, CommandError, ConfigError
-from nox_release.adapters.history import iter_release_tags, tag_commits, tag_commits_soon
+from nox_release.adapters.history import (
+    drop_tag_commits,
+    iter_release_tags,
+    start_tag_commits,
+    tag_commits,
+)
 from nox_release.adapters.packages import cliff_paths
 from nox_release.adapters.project import Project
 from nox_release.adapters.runner import Runner, SubprocessRunner, strip_ansi, tool
@@ -108,7 +112,7 @@ class Cliff:
     def __init__(
         self, project: Project, runner: Runner | None, log: Log, *, prefetch: bool = False
     ) -> None:
-        """``prefetch``: start reading :attr:`commit_map` now, in a thread of its own."""
+        """``prefetch``: start reading :attr:`commit_map` now (git works while this goes on)."""
         for var in _WRITING_ENV:
             if os.environ.get(var):
                 raise ChangelogError(
@@ -136,16 +140,17 @@ class Cliff:
         }
         self._runs = 0
         self._lock = threading.Lock()
-        self._commits = tag_commits_soon(project) if prefetch else None
+        self._prefetched = prefetch
+        if prefetch:
+            start_tag_commits(project)
 
     def __enter__(self) -> Cliff:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._tmp.cleanup()
-        if self._commits is not None and "commit_map" not in self.__dict__:
-            with contextlib.suppress(Exception):  # not needed after all: just reaped
-                self._commits()
+        if self._prefetched:
+            drop_tag_commits(self.project)  # started and not needed after all: stopped
 
     # releases -------------------------------------------------------------------------------
     @cached_property
@@ -178,7 +183,7 @@ class Cliff:
     @cached_property
     def commit_map(self) -> dict[str, str]:
         """Every tag's commit (one ``git for-each-ref``, no history walk)."""
-        return self._commits() if self._commits is not None else tag_commits(self.project)
+        return tag_commits(self.project)
 
     # rendering ------------------------------------------------------------------------------
     def render(
